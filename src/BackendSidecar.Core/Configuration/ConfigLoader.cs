@@ -1,0 +1,154 @@
+using System.Text.Json;
+using BackendSidecar.Core.Configuration.Schema;
+
+namespace BackendSidecar.Core.Configuration;
+
+/// <summary>
+/// Loads a configuration (../shared/CONTRACT.md, "Configuration") from a file or from JSON sent inline by <c>initialize</c>:
+/// validates it against the embedded <see cref="ConfigSchema"/>, applies the profile, expands variables, resolves
+/// relative paths against the config folder and checks what a schema cannot (dependsOn, URLs, regexes).
+/// </summary>
+/// <remarks>
+/// Every failure is a <see cref="ConfigException"/> with a one-line message and the JSON path of the first bad field;
+/// nothing else escapes for bad input. The loader does not look at the file system beyond the config file itself:
+/// whether the command, cwd or envFile exist is for the preflight check and the launcher. Stateless and thread-safe.
+/// </remarks>
+public static class ConfigLoader
+{
+    private static readonly JsonDocumentOptions s_documentOptions = new()
+    {
+        // Strict JSON, as the schema and editors expect; a depth limit well above any sane config.
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 64,
+    };
+
+    /// <summary>Reads and loads the config file at <paramref name="path"/>.</summary>
+    /// <param name="path">The config file; relative to the current directory.</param>
+    /// <param name="profile">The profile to apply (e.g. <c>production</c>), or <c>null</c>/empty for none.</param>
+    /// <param name="getEnv">Looks up environment variables for <c>${env:NAME}</c>; defaults to the process environment.</param>
+    /// <exception cref="ConfigException">The file is missing or unreadable, is not JSON (the message names line and column), or is not a valid configuration.</exception>
+    public static SidecarConfig Load(string path, string? profile = null, Func<string, string?>? getEnv = null)
+    {
+        string fullPath;
+        try
+        {
+            fullPath = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ConfigException(JsonPath.Root, "is not a valid file path", path);
+        }
+        var bytes = ReadFile(fullPath);
+        using var document = ParseDocument(bytes, fullPath);
+        return Parse(document.RootElement, Path.GetDirectoryName(fullPath)!, profile, fullPath, getEnv);
+    }
+
+    /// <summary>Loads a configuration given as JSON text (e.g. a config sent inline by <c>initialize</c>).</summary>
+    /// <param name="json">The configuration document.</param>
+    /// <param name="configDirectory">The folder that <c>${configDir}</c> and relative paths refer to.</param>
+    /// <param name="profile">The profile to apply, or <c>null</c>/empty for none.</param>
+    /// <param name="sourcePath">Named in error messages when the JSON came from a file; <c>null</c> for an inline config.</param>
+    /// <param name="getEnv">Looks up environment variables for <c>${env:NAME}</c>; defaults to the process environment.</param>
+    /// <exception cref="ConfigException">The text is not JSON, or not a valid configuration.</exception>
+    public static SidecarConfig Parse(string json, string configDirectory, string? profile = null, string? sourcePath = null, Func<string, string?>? getEnv = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        using var document = ParseDocument(System.Text.Encoding.UTF8.GetBytes(json), sourcePath);
+        return Parse(document.RootElement, configDirectory, profile, sourcePath, getEnv);
+    }
+
+    /// <summary>Loads a configuration that is already parsed (the <c>config</c> member of <c>initialize</c>'s params).</summary>
+    /// <inheritdoc cref="Parse(string, string, string?, string?, Func{string, string?}?)"/>
+    public static SidecarConfig Parse(JsonElement config, string configDirectory, string? profile = null, string? sourcePath = null, Func<string, string?>? getEnv = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configDirectory);
+        var directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(configDirectory));
+        if (directory.Length == 0) directory = Path.DirectorySeparatorChar.ToString();
+        profile = string.IsNullOrEmpty(profile) ? null : profile;
+        getEnv ??= Environment.GetEnvironmentVariable;
+
+        try
+        {
+            if (ConfigSchema.Validator.Validate(config) is { } error) throw new ConfigException(error.Path, error.Problem);
+            var backendsElement = config.GetProperty("backends");
+            CheckProfileExists(backendsElement, profile);
+
+            var backends = new List<ReadBackend>();
+            foreach (var backend in backendsElement.EnumerateObject())
+            {
+                var path = JsonPath.Property(JsonPath.Property(JsonPath.Root, "backends"), backend.Name);
+                backends.Add(BackendReader.Read(backend.Name, backend.Value, path, profile, directory, getEnv));
+            }
+            DependencyChecks.Check(backends);
+            return new SidecarConfig { Backends = backends.Select(b => b.Options).ToList(), SourcePath = sourcePath, Profile = profile };
+        }
+        catch (ConfigException e) when (sourcePath is not null && e.File is null)
+        {
+            throw new ConfigException(e.Path, e.Problem, sourcePath);
+        }
+    }
+
+    /// <summary>
+    /// A profile that no backend defines is almost always a typo (production vs prodcution) that would silently run the
+    /// development commands, so it is an error; when no backend has profiles at all, a profile only sets <c>${profile}</c>.
+    /// </summary>
+    private static void CheckProfileExists(JsonElement backends, string? profile)
+    {
+        if (profile is null) return;
+        var defined = new List<string>();
+        foreach (var backend in backends.EnumerateObject())
+        {
+            if (!backend.Value.TryGetProperty("profiles", out var profiles)) continue;
+            foreach (var p in profiles.EnumerateObject())
+                if (!defined.Contains(p.Name)) defined.Add(p.Name);
+        }
+        if (defined.Count == 0 || defined.Contains(profile)) return;
+        throw new ConfigException(JsonPath.Root,
+            $"profile {JsonText.Quote(profile)} is not defined by any backend{Suggestions.DidYouMean(profile, defined)}; defined: {string.Join(", ", defined)}");
+    }
+
+    private static byte[] ReadFile(string fullPath)
+    {
+        if (Directory.Exists(fullPath)) throw new ConfigException(JsonPath.Root, "is a directory, not a config file", fullPath);
+        try
+        {
+            return File.ReadAllBytes(fullPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ConfigException(JsonPath.Root, "file not found", fullPath);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ConfigException(JsonPath.Root, "permission denied", fullPath);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigException(JsonPath.Root, $"cannot read the file: {e.Message}", fullPath);
+        }
+    }
+
+    private static JsonDocument ParseDocument(byte[] utf8, string? file)
+    {
+        // JsonDocument.Parse over bytes does not skip a byte order mark; editors on Windows like to write one.
+        var start = utf8.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        try
+        {
+            return JsonDocument.Parse(utf8.AsMemory(start), s_documentOptions);
+        }
+        catch (JsonException e)
+        {
+            int? line = e.LineNumber is { } l ? (int)l + 1 : null;
+            int? column = e.BytePositionInLine is { } c ? (int)c + 1 : null;
+            throw new ConfigException(JsonPath.Root, $"invalid JSON: {WithoutPosition(e.Message)}", file, line, column);
+        }
+    }
+
+    /// <summary>System.Text.Json appends "LineNumber: 2 | BytePositionInLine: 4."; the position is reported 1-based instead.</summary>
+    private static string WithoutPosition(string message)
+    {
+        var at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (at >= 0 ? message[..at] : message).Trim();
+    }
+}

@@ -1,0 +1,64 @@
+using BackendSidecar.Core.Configuration.Schema;
+
+namespace BackendSidecar.Core.Configuration;
+
+/// <summary>Checks <c>dependsOn</c> across backends: names exist, no backend depends on itself, no cycles.</summary>
+internal static class DependencyChecks
+{
+    /// <exception cref="ConfigException">At the first bad <c>dependsOn</c> entry, in file order.</exception>
+    public static void Check(IReadOnlyList<ReadBackend> backends)
+    {
+        var byName = backends.ToDictionary(b => b.Options.Name, StringComparer.Ordinal);
+        foreach (var backend in backends)
+        {
+            var i = 0;
+            foreach (var dependency in backend.Options.DependsOn)
+            {
+                var path = JsonPath.Index(backend.DependsOnPath, i++);
+                if (dependency == backend.Options.Name)
+                    throw new ConfigException(path, "a backend cannot depend on itself");
+                if (!byName.ContainsKey(dependency))
+                {
+                    var hint = Suggestions.DidYouMean(dependency, byName.Keys);
+                    throw new ConfigException(path, $"unknown backend {JsonText.Quote(dependency)}{hint}; known: {string.Join(", ", byName.Keys)}");
+                }
+            }
+        }
+        FindCycle(backends, byName);
+    }
+
+    private enum Mark { Unvisited, OnStack, Done }
+
+    private static void FindCycle(IReadOnlyList<ReadBackend> backends, Dictionary<string, ReadBackend> byName)
+    {
+        var marks = backends.ToDictionary(b => b.Options.Name, _ => Mark.Unvisited, StringComparer.Ordinal);
+        var stack = new List<string>();
+
+        // Depth is bounded by the number of backends; each is visited once.
+        void Visit(ReadBackend backend)
+        {
+            var name = backend.Options.Name;
+            marks[name] = Mark.OnStack;
+            stack.Add(name);
+            var i = 0;
+            foreach (var dependency in backend.Options.DependsOn)
+            {
+                var index = i++;
+                switch (marks[dependency])
+                {
+                    case Mark.OnStack:
+                        var cycle = stack.Skip(stack.IndexOf(dependency)).Append(dependency);
+                        throw new ConfigException(JsonPath.Index(backend.DependsOnPath, index), $"dependency cycle: {string.Join(" -> ", cycle)}");
+                    case Mark.Unvisited:
+                        Visit(byName[dependency]);
+                        break;
+                }
+            }
+            stack.RemoveAt(stack.Count - 1);
+            marks[name] = Mark.Done;
+        }
+
+        foreach (var backend in backends)
+            if (marks[backend.Options.Name] == Mark.Unvisited) Visit(backend);
+    }
+}

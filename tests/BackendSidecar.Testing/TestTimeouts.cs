@@ -1,0 +1,1 @@
+namespace BackendSidecar.Testing; public static class TestTimeouts { public static readonly TimeSpan Expected = TimeSpan.FromMilliseconds(200); public static readonly TimeSpan Unexpected = TimeSpan.FromSeconds(20); }
