@@ -1,0 +1,116 @@
+using BackendSidecar.Core.Processes.Interop;
+
+namespace BackendSidecar.Core.Processes;
+
+/// <summary>
+/// Stops a backend's process group and the descendants that left it, in two levels (after CliWrap): a graceful signal
+/// to the group, a wait bounded by the caller's timeout, then SIGKILL and a bounded final wait that throws rather than hang.
+/// Stop is finished when no process is left, not when the leader exits: wrappers (sh, npm, uv run) leave the real
+/// server as a grandchild.
+/// </summary>
+/// <remarks>
+/// <para>Members are found in /proc: the group by pgid, the escapees by the marker variable in their environment.
+/// Waiting is event-driven (a pidfd per member); when all known members are gone the group is scanned again, because
+/// a member may have forked meanwhile.</para>
+/// <para>The group is signalled only while it is provably ours: a PID stays allocated while any process uses it as a
+/// group id, so when the leader's PID is free or still holds the leader, the group is ours; a process with another
+/// start time at that PID means our group is empty and the number now belongs to a stranger.</para>
+/// </remarks>
+/// <param name="processGroupId">The group, whose id is the leader's PID.</param>
+/// <param name="leaderStartTimeTicks">The leader's start time, to tell its PID from a reuse.</param>
+/// <param name="marker">The launch's environment marker, or null.</param>
+/// <param name="leaderReaped">Completes when the leader is reaped, when we are its parent: waited for as well.</param>
+/// <param name="groupIsProven">False when only marked processes may be touched (the leader is gone and the group id
+/// alone proves nothing).</param>
+internal sealed class ProcessGroupKiller(
+    int processGroupId, ulong leaderStartTimeTicks, string? marker, Task? leaderReaped = null, bool groupIsProven = true)
+{
+    /// <summary>How long SIGKILL may take before a clear <see cref="TimeoutException"/>: it cannot be caught, so only a
+    /// process stuck in the kernel (D state) takes longer.</summary>
+    public static readonly TimeSpan KillWaitLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="timeout"/> on <paramref name="time"/>, then kills.</summary>
+    /// <returns>True when the graceful signal was enough.</returns>
+    public async Task<bool> StopAsync(int signal, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        SignalAll(signal, Remaining());
+        if (await WaitGoneAsync(timeout, time, resendSignal: null, cancellationToken).ConfigureAwait(false)) return true;
+        await KillAsync(cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>SIGKILL to the group and the escapees, then waits (bounded by <see cref="KillWaitLimit"/>) until they are gone.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken)
+    {
+        SignalAll(Signals.SIGKILL, Remaining());
+        // The bound is a safety net against a hang, not behaviour under test: measure it on the real clock.
+        if (!await WaitGoneAsync(KillWaitLimit, TimeProvider.System, Signals.SIGKILL, cancellationToken).ConfigureAwait(false))
+        {
+            var left = string.Join(", ", Remaining().Select(p => $"{p.Pid} ({p.Name}, state {p.State})"));
+            throw new TimeoutException(
+                $"Process group {processGroupId} was sent SIGKILL but these processes were still there after {KillWaitLimit.TotalSeconds:0} s: {left}.");
+        }
+    }
+
+    /// <summary>The live processes still to stop: group members (while the group is ours) and marked escapees.</summary>
+    public IReadOnlyList<ProcessStat> Remaining()
+    {
+        var byPid = new Dictionary<int, ProcessStat>();
+        if (GroupIsOurs())
+        {
+            foreach (var member in ProcessInfo.FindGroupMembers(processGroupId)) byPid[member.Pid] = member;
+        }
+        if (marker is not null)
+        {
+            foreach (var escapee in ProcessInfo.FindByEnvironmentMarker(PosixProcessLauncher.InstanceMarkerVariable, marker))
+                byPid[escapee.Pid] = escapee;
+        }
+        byPid.Remove(Environment.ProcessId);
+        return [.. byPid.Values];
+    }
+
+    private bool GroupIsOurs() =>
+        groupIsProven && (ProcessInfo.TryReadStat(processGroupId) is not { } holder || holder.StartTimeTicks == leaderStartTimeTicks);
+
+    private void SignalAll(int signal, IReadOnlyList<ProcessStat> processes)
+    {
+        var groupIsOurs = GroupIsOurs();
+        if (groupIsOurs) _ = Posix.kill(-processGroupId, signal); // ESRCH: the group is already empty
+        foreach (var process in processes)
+        {
+            var reachedByGroupKill = groupIsOurs && process.ProcessGroupId == processGroupId;
+            if (!reachedByGroupKill && ProcessInfo.IsSameProcess(process.Pid, process.StartTimeTicks))
+                _ = Posix.kill(process.Pid, signal);
+        }
+    }
+
+    /// <summary>Waits until nothing is left and the leader is reaped, or <paramref name="limit"/> passes (false).</summary>
+    /// <param name="resendSignal">Sent again to newcomers found by a re-scan (a member that forked before it died).</param>
+    private async Task<bool> WaitGoneAsync(TimeSpan limit, TimeProvider time, int? resendSignal, CancellationToken cancellationToken)
+    {
+        using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = Task.Delay(limit, time, stopDelay.Token);
+        try
+        {
+            while (true)
+            {
+                var remaining = Remaining();
+                var leaderDone = leaderReaped is null || leaderReaped.IsCompleted;
+                if (remaining.Count == 0 && leaderDone) return true;
+                if (resendSignal is { } signal) SignalAll(signal, remaining);
+
+                var waits = remaining.Select(p => PidfdWatcher.Shared.WhenGone(p.Pid, p.StartTimeTicks)).ToList();
+                if (!leaderDone) waits.Add(leaderReaped!);
+                if (await Task.WhenAny(Task.WhenAll(waits), deadline).ConfigureAwait(false) == deadline)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return Remaining().Count == 0 && (leaderReaped is null || leaderReaped.IsCompleted);
+                }
+            }
+        }
+        finally
+        {
+            await stopDelay.CancelAsync().ConfigureAwait(false);
+        }
+    }
+}
