@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using BackendSidecar.Core.Processes.Interop;
+
+namespace BackendSidecar.Core.State;
+
+/// <summary>
+/// Keeps one small JSON file per backend in a private directory. Files are replaced atomically (write a temporary file,
+/// then rename it over the old one), so a reader, or a sidecar that crashed mid-write, never sees half a record.
+/// </summary>
+/// <remarks>
+/// Thread-safe for distinct backends; a record holds PIDs, start times, port and time only: never environment or secrets.
+/// The directory is created with mode 0700 and must belong to this user, since its records decide what gets killed.
+/// </remarks>
+public sealed class StateFileStore : IStateStore
+{
+    private const string Extension = ".json";
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>Uses (and creates when missing) <paramref name="directory"/>.</summary>
+    /// <exception cref="IOException">The directory, or a backend-sidecar folder above it, belongs to another user.</exception>
+    public StateFileStore(string directory)
+    {
+        DirectoryPath = Path.GetFullPath(directory);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(DirectoryPath);
+        else Directory.CreateDirectory(DirectoryPath, PrivateDirectory);
+        EnsureOwned(DirectoryPath);
+        // In /tmp anyone could have created backend-sidecar-UID first and could swap our folder inside it.
+        if (Path.GetDirectoryName(DirectoryPath) is { } parent && Path.GetFileName(parent).StartsWith("backend-sidecar", StringComparison.Ordinal))
+            EnsureOwned(parent);
+    }
+
+    /// <summary>The directory holding the files.</summary>
+    public string DirectoryPath { get; }
+
+    /// <summary>
+    /// The default directory for the configuration at <paramref name="configPath"/>:
+    /// <c>$XDG_RUNTIME_DIR/backend-sidecar/HASH</c>, else <c>/tmp/backend-sidecar-UID/HASH</c> (not $TMPDIR: a sidecar
+    /// started from an editor and one from a shell must find each other's records), where HASH is a short hash of the
+    /// configuration's full path (two projects never share records).
+    /// </summary>
+    public static string DefaultDirectory(string configPath) =>
+        DefaultDirectory(configPath, Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"), Posix.getuid());
+
+    internal static string DefaultDirectory(string configPath, string? xdgRuntimeDir, uint uid)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(configPath))))[..12];
+        return !string.IsNullOrEmpty(xdgRuntimeDir) && Path.IsPathRooted(xdgRuntimeDir)
+            ? Path.Combine(xdgRuntimeDir, "backend-sidecar", hash)
+            : Path.Combine("/tmp", $"backend-sidecar-{uid}", hash);
+    }
+
+    private static void EnsureOwned(string directory)
+    {
+        if (FileOwner.TryGetUid(directory) is { } owner && owner != Posix.getuid())
+            throw new IOException($"State directory '{directory}' belongs to uid {owner}, not to this user; refusing to use it.");
+    }
+
+    /// <inheritdoc/>
+    public void Save(BackendStateRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var target = PathFor(record.Backend);
+        var temp = Path.Combine(DirectoryPath, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(temp, options))
+            {
+                JsonSerializer.Serialize(stream, record, StateJsonContext.Default.BackendStateRecord);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, target, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Remove(string backend) => File.Delete(PathFor(backend));
+
+    /// <summary>Every readable record; a damaged file is skipped (it proves nothing).</summary>
+    public IReadOnlyList<BackendStateRecord> LoadAll()
+    {
+        var records = new List<BackendStateRecord>();
+        foreach (var file in Directory.EnumerateFiles(DirectoryPath, "*" + Extension))
+        {
+            if (Path.GetFileName(file).StartsWith('.')) continue;
+            try
+            {
+                using var stream = File.OpenRead(file);
+                if (JsonSerializer.Deserialize(stream, StateJsonContext.Default.BackendStateRecord) is { Backend: not null } record)
+                    records.Add(record);
+            }
+            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException) { }
+        }
+        return records;
+    }
+
+    /// <summary>Backend names become file names as they are when safe, else as a hash.</summary>
+    private string PathFor(string backend)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(backend);
+        var safe = !backend.StartsWith('.') && backend.Length <= 100
+            && backend.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' || c is '_' || c is '.');
+        var name = safe ? backend : "backend-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(backend)))[..16];
+        return Path.Combine(DirectoryPath, name + Extension);
+    }
+}
