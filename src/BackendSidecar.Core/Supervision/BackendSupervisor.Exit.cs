@@ -1,0 +1,142 @@
+using BackendSidecar.Core.Processes;
+using BackendSidecar.Core.Restart;
+
+namespace BackendSidecar.Core.Supervision;
+
+public sealed partial class BackendSupervisor
+{
+    private const int LastLinesCount = 20;
+
+    private async Task WatchExitAsync(Instance instance, IChildProcess child)
+    {
+        var exit = await child.Exited.ConfigureAwait(false);
+        using (await EnterAsync().ConfigureAwait(false))
+        {
+            // A stop or a restart took this instance away already and records the exit itself.
+            if (_instance != instance) return;
+            instance.Retire();
+            _instance = null;
+            _lastExit = exit;
+
+            // A grandchild that outlived the leader would hold the port and the pipes: kill the rest of the group first.
+            await KillRemnantsAsync(child).ConfigureAwait(false);
+            await instance.DrainAsync().ConfigureAwait(false);
+            RemoveState();
+            instance.Dispose();
+
+            var reason = exit.ToString();
+            SupervisorException? attemptError = null;
+            if (!instance.BecameHealthy)
+            {
+                var lastLines = LastOutputLines();
+                attemptError = new SupervisorException(BackendErrorKind.ExitedBeforeHealthy, $"{reason} before it became healthy", Name)
+                {
+                    Exit = exit,
+                    LastLines = lastLines,
+                };
+                _lastError = attemptError.ToError();
+            }
+
+            var failure = exit.Code != 0;
+            Decide_NeedsGate(failure, attemptError?.Message ?? reason, attemptError);
+        }
+    }
+
+    private async Task KillRemnantsAsync(IChildProcess child)
+    {
+        try
+        {
+            await child.KillGroupAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            _log.WriteSidecarLine($"could not clean up the process group of pid {child.Pid}: {ex.Message}");
+        }
+    }
+
+    private IReadOnlyList<string> LastOutputLines()
+    {
+        var snapshot = _log.Buffer.Read(LastLinesCount * 4);
+        return snapshot.Entries
+            .Where(e => e.Stream != Logging.LogStream.Sidecar)
+            .TakeLast(LastLinesCount)
+            .Select(e => e.Text)
+            .ToArray();
+    }
+
+    /// <summary>
+    /// After an instance ended on its own (exit, startup timeout, unhealthy): restart after a backoff, stay down, or give up.
+    /// </summary>
+    /// <param name="attemptError">Why the current start attempt failed, if it had not become healthy; given to a waiting start.</param>
+    private void Decide_NeedsGate(bool failure, string reason, SupervisorException? attemptError)
+    {
+        var now = _time.GetUtcNow();
+        var decision = _restarts.Decide(failure, now, _services.Random());
+        switch (decision)
+        {
+            case RestartDecision.Restart(var delay):
+                if (attemptError is not null) _attempt?.TrySetException(attemptError);
+                _nextRestartAt = now + delay;
+                SetState_NeedsGate(BackendState.Backoff, $"{reason}; restarting in {(long)delay.TotalMilliseconds} ms");
+                ScheduleRestart_NeedsGate(delay);
+                break;
+
+            case RestartDecision.Stay(var why) when !failure:
+                if (attemptError is not null) _attempt?.TrySetException(attemptError);
+                SetState_NeedsGate(BackendState.Stopped, $"{reason}; {why}");
+                break;
+
+            case RestartDecision.Stay(var why):
+                GiveUp_NeedsGate($"{reason}; {why}", attemptError);
+                break;
+
+            case RestartDecision.GiveUp(var why):
+                GiveUp_NeedsGate($"gave up after {reason}: {why}", attemptError);
+                break;
+        }
+    }
+
+    private void GiveUp_NeedsGate(string message, SupervisorException? attemptError)
+    {
+        _lastError = attemptError?.ToError() ?? new BackendError(BackendErrorKind.GaveUp, message);
+        SetState_NeedsGate(BackendState.Failed, message);
+        _attempt?.TrySetException(attemptError ?? new SupervisorException(BackendErrorKind.GaveUp, message, Name) { Status = Status });
+    }
+
+    private void ScheduleRestart_NeedsGate(TimeSpan delay)
+    {
+        var backoff = new CancellationTokenSource();
+        _backoff = backoff;
+        _ = RestartAfterAsync(delay, backoff);
+    }
+
+    private async Task RestartAfterAsync(TimeSpan delay, CancellationTokenSource backoff)
+    {
+        try
+        {
+            if (delay > TimeSpan.Zero)
+                await Task.Delay(delay, _time, backoff.Token).ConfigureAwait(false);
+            using (await EnterAsync(backoff.Token).ConfigureAwait(false))
+            {
+                if (_backoff != backoff || _state != BackendState.Backoff) return;
+                _backoff = null;
+                _restarts.Record(_time.GetUtcNow());
+                await SpawnAsync_NeedsGate($"restart {_restarts.Count} after backoff").ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            backoff.Dispose();
+        }
+    }
+
+    private void CancelBackoff_NeedsGate()
+    {
+        _backoff?.Cancel();
+        _backoff = null;
+        _nextRestartAt = null;
+    }
+}

@@ -1,0 +1,227 @@
+using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Processes;
+using BackendSidecar.Core.State;
+using Microsoft.Extensions.Logging;
+
+namespace BackendSidecar.Core.Supervision;
+
+public sealed partial class BackendSupervisor
+{
+    /// <summary>
+    /// Starts the backend. Idempotent: on a running backend it returns the status (overrides given are kept for the next
+    /// restart). With <paramref name="wait"/>, completes once it is running, or throws the <see cref="SupervisorException"/>
+    /// of the attempt that failed; without, once the process is spawned.
+    /// </summary>
+    public async Task<BackendStatus> StartAsync(StartOverrides? overrides = null, bool wait = true, CancellationToken cancellationToken = default)
+    {
+        // Bounded: each pass either finishes or waits for a stop that ends in a bounded time.
+        for (var pass = 0; ; pass++)
+        {
+            Task? stopping = null;
+            Task<BackendStatus> attempt;
+            using (await EnterAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ThrowIfShuttingDown_NeedsGate();
+                if (overrides is not null)
+                    _overrides = overrides.Over(_overrides);
+
+                switch (_state)
+                {
+                    case BackendState.Running or BackendState.Unhealthy:
+                        return Status;
+                    case BackendState.Stopping:
+                        stopping = _stopping;
+                        attempt = Task.FromResult(Status);
+                        break;
+                    case BackendState.Starting when _attempt is not null:
+                        attempt = _attempt.Task;
+                        break;
+                    default:
+                        // Stopped, failed, or waiting in backoff: a manual start always tries again, at once.
+                        CancelBackoff_NeedsGate();
+                        _restarts.Reset();
+                        attempt = await SpawnAsync_NeedsGate(pass == 0 ? "start requested" : "start requested after stop").ConfigureAwait(false);
+                        break;
+                }
+            }
+
+            if (stopping is not null)
+            {
+                await stopping.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (wait || attempt.IsCompleted)
+                return await attempt.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return Status;
+        }
+    }
+
+    /// <summary>Stops the backend (waiting for its group to be gone), then starts it with <paramref name="overrides"/>.</summary>
+    public async Task<BackendStatus> RestartAsync(StartOverrides? overrides = null, bool wait = true, CancellationToken cancellationToken = default)
+    {
+        await StopAsync(timeout: null, wait: true, cancellationToken).ConfigureAwait(false);
+        return await StartAsync(overrides, wait, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void ThrowIfShuttingDown_NeedsGate()
+    {
+        if (_shuttingDown)
+            throw new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name);
+    }
+
+    /// <summary>
+    /// Launches a new instance and moves to starting (or straight to running without a health check). Failures to launch end
+    /// in failed with <see cref="_lastError"/> set. Returns the attempt: it completes when the instance is running, or faults
+    /// with the reason it could not get there.
+    /// </summary>
+    private async Task<Task<BackendStatus>> SpawnAsync_NeedsGate(string reason)
+    {
+        var attempt = new TaskCompletionSource<BackendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Nobody may be waiting for an automatic restart's attempt; observe its failure so it is not reported as unobserved.
+        _ = attempt.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        _attempt = attempt;
+        _nextRestartAt = null;
+
+        try
+        {
+            if (Options.Port is { } port && await TryTakePortAsync_NeedsGate(port, reason).ConfigureAwait(false))
+                return attempt.Task;
+            Launch_NeedsGate(reason);
+        }
+        catch (SupervisorException ex)
+        {
+            _lastError = ex.ToError();
+            SetState_NeedsGate(BackendState.Failed, ex.Message);
+            attempt.TrySetException(ex);
+        }
+
+        return attempt.Task;
+    }
+
+    private void Launch_NeedsGate(string reason)
+    {
+        var cwd = Options.Cwd ?? Options.ConfigDirectory;
+        if (!Directory.Exists(cwd))
+            throw CannotStart($"working directory {cwd} does not exist");
+
+        var environment = BuildEnvironment(out var secrets);
+        environment.TryGetValue("PATH", out var path);
+        var command = CommandResolver.Resolve(Options.Command, Options.SearchPaths, cwd, path);
+        if (command.Path is null)
+            throw new SupervisorException(BackendErrorKind.CannotStart, $"command \"{Options.Command}\" not found", Name) { Searched = command.Searched };
+
+        _log.SetSecrets(secrets);
+        var fromSeq = _log.Buffer.NextSeq;
+        var args = _overrides.Args ?? Options.Args;
+        IChildProcess child;
+        try
+        {
+            child = _services.Launcher.Launch(new LaunchRequest
+            {
+                FileName = command.Path,
+                Args = args,
+                WorkingDirectory = cwd,
+                Environment = environment,
+            });
+        }
+        catch (LaunchException ex)
+        {
+            throw CannotStart(ex.Message);
+        }
+
+        var output = Task.WhenAll(
+            _log.PumpAsync(child.StandardOutput, Logging.LogStream.Stdout),
+            _log.PumpAsync(child.StandardError, Logging.LogStream.Stderr));
+        var probe = Options.Health is { } health ? _services.HealthProbes.Create(health, _log.Buffer, fromSeq) : null;
+        var instance = new Instance(child, child.Pid, external: false, child.StartedAt, probe, output);
+        _instance = instance;
+        _health = null;
+        _log.WriteSidecarLine($"started pid {child.Pid}: {command.Path} {string.Join(' ', args)}");
+        SaveState(child);
+        _ = WatchExitAsync(instance, child);
+
+        SetState_NeedsGate(BackendState.Starting, reason);
+        if (probe is null)
+            BecomeRunning_NeedsGate(instance, "process started (no health check)");
+        else
+            _ = ReadinessLoopAsync(instance, Options.Health!);
+    }
+
+    private IReadOnlyDictionary<string, string> BuildEnvironment(out IReadOnlyList<string> secrets)
+    {
+        IReadOnlyDictionary<string, string>? envFile = null;
+        if (Options.EnvFile is { } file)
+        {
+            try
+            {
+                envFile = EnvFile.Read(file, $"$.backends.{Name}.envFile");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ConfigException)
+            {
+                throw CannotStart($"envFile {file}: {ex.Message}");
+            }
+        }
+
+        secrets = _overrides.SecretEnv?.Values.Where(v => v.Length > 0).ToArray() ?? [];
+        return EnvironmentBuilder.Build(_services.BaseEnvironment(), envFile, Options.Env, _overrides.Env, _overrides.SecretEnv);
+    }
+
+    private void SaveState(IChildProcess child)
+    {
+        try
+        {
+            _services.StateStore?.Save(new BackendStateRecord(
+                Name, child.Pid, child.StartTimeTicks, Environment.ProcessId, ProcessInfo.CurrentStartTimeTicks, Options.Port, child.StartedAt,
+                child.InstanceMarker));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Losing the record only weakens orphan clean-up after a crash of the sidecar; the backend itself is fine.
+            _logger.LogWarning("{Backend}: cannot write its state file: {Message}", Name, ex.Message);
+        }
+    }
+
+    private void RemoveState()
+    {
+        try
+        {
+            _services.StateStore?.Remove(Name);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("{Backend}: cannot remove its state file: {Message}", Name, ex.Message);
+        }
+    }
+
+    private SupervisorException CannotStart(string message) => new(BackendErrorKind.CannotStart, message, Name);
+
+    private void BecomeRunning_NeedsGate(Instance instance, string reason)
+    {
+        instance.BecameHealthy = true;
+        SetState_NeedsGate(BackendState.Running, reason);
+        _attempt?.TrySetResult(Status);
+        _ = ResetRestartsWhenStableAsync(instance);
+        if (instance.Probe is not null && Options.Health!.Kind != HealthKind.StdoutPattern)
+            _ = LivenessLoopAsync(instance, Options.Health);
+    }
+
+    private async Task ResetRestartsWhenStableAsync(Instance instance)
+    {
+        try
+        {
+            await Task.Delay(Options.Restart.ResetAfter, _time, instance.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        using (await EnterAsync().ConfigureAwait(false))
+        {
+            if (_instance != instance || _state != BackendState.Running) return;
+            _restarts.Reset();
+            Publish_NeedsGate();
+        }
+    }
+}

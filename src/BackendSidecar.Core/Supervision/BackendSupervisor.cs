@@ -1,0 +1,138 @@
+using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Logging;
+using BackendSidecar.Core.Restart;
+using Microsoft.Extensions.Logging;
+
+namespace BackendSidecar.Core.Supervision;
+
+/// <summary>
+/// Runs one backend: launch, readiness, running, exit, restart policy, backoff, stop.
+/// </summary>
+/// <remarks>
+/// Overview. Every change of state happens under <see cref="_gate"/>, an async lock held only for short steps; members that
+/// need it are named <c>*_NeedsGate</c>. Long waits (readiness polling, liveness checks, backoff, a graceful stop) run outside
+/// it and come back through the gate, where they first check that the <see cref="Instance"/> they belong to is still the
+/// current one: a stop or a restart replaces it, so late results of an old process are ignored instead of racing the new one.
+/// <see cref="StatusChanged"/> is raised under the gate, in order; handlers must be quick and must not wait on this supervisor.
+/// All time goes through the injected <see cref="TimeProvider"/>.
+/// </remarks>
+public sealed partial class BackendSupervisor : IAsyncDisposable
+{
+    private readonly SupervisorServices _services;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly RestartTracker _restarts;
+    private readonly BackendLog _log;
+
+    // Guarded by _gate.
+    private BackendState _state = BackendState.Stopped;
+    private StartOverrides _overrides = StartOverrides.None;
+    private Instance? _instance;
+    private HealthSnapshot? _health;
+    private Processes.ProcessExit? _lastExit;
+    private BackendError? _lastError;
+    private DateTimeOffset? _nextRestartAt;
+    private CancellationTokenSource? _backoff;
+    private TaskCompletionSource<BackendStatus>? _attempt;
+    private Task _stopping = Task.CompletedTask;
+    private bool _shuttingDown;
+
+    private volatile BackendStatus _status;
+
+    public BackendSupervisor(BackendOptions options, SupervisorServices services)
+    {
+        Options = options;
+        _services = services;
+        _time = services.Time;
+        _logger = services.LoggerFactory.CreateLogger("BackendSidecar.Backend." + options.Name);
+        _restarts = new RestartTracker(options.Restart);
+        _log = new BackendLog(options.Name, options.Log, _time);
+        _status = Snapshot_NeedsGate();
+    }
+
+    public string Name => Options.Name;
+
+    public BackendOptions Options { get; }
+
+    /// <summary>The backend's output and the sidecar's lines about it.</summary>
+    public LogRingBuffer Logs => _log.Buffer;
+
+    public string LogFile => _log.FilePath;
+
+    /// <summary>Raised on every state change, in order, under the supervisor's gate.</summary>
+    public event Action<StatusChange>? StatusChanged;
+
+    /// <summary>The current status; uptime is computed at the time of the call. Never blocks.</summary>
+    public BackendStatus Status
+    {
+        get
+        {
+            var s = _status;
+            return s.StartedAt is { } at && s.State is BackendState.Starting or BackendState.Running or BackendState.Unhealthy
+                ? s with { Uptime = _time.GetUtcNow() - at }
+                : s;
+        }
+    }
+
+    public BackendState State => _status.State;
+
+    private BackendStatus Snapshot_NeedsGate()
+    {
+        var i = _instance;
+        return new BackendStatus(
+            Backend: Options.Name,
+            State: _state,
+            Pid: i?.Pid,
+            StartedAt: i?.StartedAt,
+            Uptime: null,
+            RestartCount: _restarts.Count,
+            External: i?.External ?? false,
+            Port: Options.Port,
+            HealthUrl: Options.Health is { Kind: HealthKind.Http } h ? h.Target : null,
+            Health: _health,
+            LastExit: _lastExit,
+            LastError: _lastError,
+            NextRestartAt: _state == BackendState.Backoff ? _nextRestartAt : null,
+            LogFile: _log.FilePath);
+    }
+
+    /// <summary>Refreshes the snapshot without a state change (health details, restart count).</summary>
+    private void Publish_NeedsGate() => _status = Snapshot_NeedsGate();
+
+    private void SetState_NeedsGate(BackendState state, string reason)
+    {
+        var previous = _state;
+        _state = state;
+        _status = Snapshot_NeedsGate();
+        _log.WriteSidecarLine($"{previous.ToString().ToLowerInvariant()} -> {state.ToString().ToLowerInvariant()}: {reason}");
+        _logger.LogInformation("{Backend}: {Previous} -> {State}: {Reason}", Name, previous, state, reason);
+        var change = new StatusChange(Status, previous, reason);
+        try
+        {
+            StatusChanged?.Invoke(change);
+        }
+        catch (Exception ex)
+        {
+            // A host's handler must not be able to wedge the state machine.
+            _logger.LogError(ex, "{Backend}: a StatusChanged handler failed", Name);
+        }
+    }
+
+    private async Task<Releaser> EnterAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Releaser(_gate);
+    }
+
+    private readonly struct Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await _log.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,28 @@
+using BackendSidecar.Core.Health;
+using BackendSidecar.Core.Ports;
+using BackendSidecar.Core.Processes;
+using BackendSidecar.Core.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BackendSidecar.Core.Supervision;
+
+/// <summary>
+/// What a supervisor needs from the outside world. Every member is a seam: tests swap the clock, the launcher, the probes.
+/// </summary>
+public sealed record SupervisorServices
+{
+    public required IProcessLauncher Launcher { get; init; }
+    public required IHealthProbeFactory HealthProbes { get; init; }
+    public required IPortInspector Ports { get; init; }
+    public IStateStore? StateStore { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Uniform random numbers in [0, 1) for backoff jitter.</summary>
+    public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
+
+    /// <summary>The environment children start from (the sidecar's own, by default).</summary>
+    public Func<IReadOnlyDictionary<string, string>> BaseEnvironment { get; init; } = Configuration.EnvironmentBuilder.CurrentProcessEnvironment;
+
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+}

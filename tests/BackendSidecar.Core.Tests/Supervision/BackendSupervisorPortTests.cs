@@ -1,0 +1,78 @@
+using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Ports;
+using BackendSidecar.Core.Supervision;
+
+namespace BackendSidecar.Core.Tests.Supervision;
+
+public sealed class BackendSupervisorPortTests
+{
+    private static SupervisorHarness Create(PortInUsePolicy policy) => new(o => o with { Port = 8882, OnPortInUse = policy });
+
+    [Fact]
+    public async Task Start_PortHeldByStranger_FailsNamingTheOwner()
+    {
+        await using var h = Create(PortInUsePolicy.Fail);
+        h.Ports.Listeners[8882] = new PortOwner(8882, 4242, "python3");
+
+        var ex = await Assert.ThrowsAsync<SupervisorException>(() => h.Backend.StartAsync());
+
+        Assert.Equal(BackendErrorKind.PortInUse, ex.Kind);
+        Assert.Equal("port 8882 is in use by pid 4242 (python3)", ex.Message);
+        Assert.Equal(4242, ex.PortOwner!.Pid);
+        Assert.Empty(h.Launcher.All);
+        Assert.Equal(BackendState.Failed, h.Backend.State);
+        Assert.Equal(BackendErrorKind.PortInUse, h.Backend.Status.LastError!.Kind);
+    }
+
+    [Fact]
+    public async Task Start_PortHeldByHealthyMatch_AdoptsItAsExternal()
+    {
+        await using var h = Create(PortInUsePolicy.Adopt);
+        h.Ports.Listeners[8882] = new PortOwner(8882, 4242, "python3");
+        h.Health.Healthy = true;
+
+        var status = await h.Backend.StartAsync();
+
+        Assert.Equal(BackendState.Running, status.State);
+        Assert.True(status.External);
+        Assert.Equal(4242, status.Pid);
+        Assert.Empty(h.Launcher.All);
+    }
+
+    [Fact]
+    public async Task Stop_AdoptedBackend_OnlyStopsMonitoring()
+    {
+        await using var h = Create(PortInUsePolicy.Adopt);
+        h.Ports.Listeners[8882] = new PortOwner(8882, 4242, "python3");
+        h.Health.Healthy = true;
+        await h.Backend.StartAsync();
+
+        var status = await h.Backend.StopAsync();
+
+        Assert.Equal(BackendState.Stopped, status.State);
+        Assert.Contains("not ours to stop", h.Changes.Last().Reason);
+    }
+
+    [Fact]
+    public async Task Start_PortHeldByUnhealthyStranger_IsNotAdopted()
+    {
+        await using var h = Create(PortInUsePolicy.Adopt);
+        h.Ports.Listeners[8882] = new PortOwner(8882, 4242, "nginx");
+        h.Health.Healthy = false;
+
+        var ex = await Assert.ThrowsAsync<SupervisorException>(() => h.Backend.StartAsync());
+
+        Assert.Equal(BackendErrorKind.PortInUse, ex.Kind);
+    }
+
+    [Fact]
+    public async Task Start_PortHeldByStrangerWithReclaim_RefusesWithoutProof()
+    {
+        await using var h = Create(PortInUsePolicy.Reclaim);
+        h.Ports.Listeners[8882] = new PortOwner(8882, 4242, "python3");
+
+        var ex = await Assert.ThrowsAsync<SupervisorException>(() => h.Backend.StartAsync());
+
+        Assert.Equal(BackendErrorKind.PortInUse, ex.Kind);
+    }
+}

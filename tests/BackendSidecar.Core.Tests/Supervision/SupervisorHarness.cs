@@ -1,0 +1,116 @@
+using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Supervision;
+using BackendSidecar.Core.Tests.Supervision.Fakes;
+using BackendSidecar.Testing;
+
+namespace BackendSidecar.Core.Tests.Supervision;
+
+/// <summary>A <see cref="BackendSupervisor"/> on fake time, fake processes, fake probes and fake ports.</summary>
+internal sealed class SupervisorHarness : IAsyncDisposable
+{
+    private readonly List<StatusChange> _changes = [];
+    private readonly List<(Func<StatusChange, bool> Match, int[] Remaining, TaskCompletionSource<StatusChange> Done)> _waiters = [];
+    private readonly string _logDir = Path.Combine(Path.GetTempPath(), "bs-tests-" + Guid.NewGuid().ToString("N"));
+
+    public SupervisorHarness(Func<BackendOptions, BackendOptions>? configure = null)
+    {
+        Time = new FakeTimeProvider();
+        Launcher = new FakeLauncher(Time);
+        var options = new BackendOptions
+        {
+            Name = "api",
+            Command = "/bin/sh",
+            Args = ["-c", "serve"],
+            Cwd = Path.GetTempPath(),
+            Health = new HealthOptions { Kind = HealthKind.Http, Target = "http://127.0.0.1:8882/health" },
+            Restart = new RestartOptions { Backoff = new BackoffOptions { Initial = TimeSpan.FromMilliseconds(1000), Jitter = 0 } },
+            Log = new LogOptions { File = Path.Combine(_logDir, "api.log") },
+        };
+        Options = configure?.Invoke(options) ?? options;
+        Services = new SupervisorServices
+        {
+            Launcher = Launcher,
+            HealthProbes = Health,
+            Ports = Ports,
+            Time = Time,
+            Random = () => 0.5,
+            BaseEnvironment = () => new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["HOME"] = "/root" },
+        };
+        Backend = new BackendSupervisor(Options, Services);
+        Backend.StatusChanged += OnChange;
+    }
+
+    public FakeTimeProvider Time { get; }
+    public FakeLauncher Launcher { get; }
+    public FakeHealthProbes Health { get; } = new();
+    public FakePorts Ports { get; } = new();
+    public BackendOptions Options { get; }
+    public SupervisorServices Services { get; }
+    public BackendSupervisor Backend { get; }
+    public IReadOnlyList<StatusChange> Changes { get { lock (_waiters) return [.. _changes]; } }
+
+    private void OnChange(StatusChange change)
+    {
+        lock (_waiters)
+        {
+            _changes.Add(change);
+            foreach (var w in _waiters.ToArray())
+            {
+                if (!w.Match(change) || --w.Remaining[0] > 0) continue;
+                _waiters.Remove(w);
+                w.Done.TrySetResult(change);
+            }
+        }
+    }
+
+    /// <summary>The <paramref name="occurrence"/>-th change (past or future) that matches; bounded by <see cref="TestTimeouts.Unexpected"/>.</summary>
+    public Task<StatusChange> WaitForAsync(Func<StatusChange, bool> match, int occurrence = 1)
+    {
+        lock (_waiters)
+        {
+            var past = _changes.Where(match).ToList();
+            if (past.Count >= occurrence) return Task.FromResult(past[occurrence - 1]);
+            var tcs = new TaskCompletionSource<StatusChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, [occurrence - past.Count], tcs));
+            return tcs.Task.WaitAsync(TestTimeouts.Unexpected);
+        }
+    }
+
+    public Task<StatusChange> WaitForStateAsync(BackendState state, int occurrence = 1) => WaitForAsync(c => c.Status.State == state, occurrence);
+
+    /// <summary>Moves fake time forward in small steps until <paramref name="task"/> completes (at most <paramref name="limit"/>).</summary>
+    public async Task<T> AdvanceUntilAsync<T>(Task<T> task, TimeSpan step, TimeSpan limit)
+    {
+        var advanced = TimeSpan.Zero;
+        while (!task.IsCompleted && advanced < limit)
+        {
+            Time.Advance(step);
+            advanced += step;
+            await Task.WhenAny(task, Task.Delay(5));
+        }
+
+        return await task.WaitAsync(TestTimeouts.Unexpected);
+    }
+
+    /// <summary>Moves fake time forward by <paramref name="total"/> in steps, letting the supervisor's loops run between them.</summary>
+    public async Task AdvanceAsync(TimeSpan total, TimeSpan step)
+    {
+        for (var advanced = TimeSpan.Zero; advanced < total; advanced += step)
+        {
+            Time.Advance(step);
+            await Task.Delay(2);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var child in Launcher.All)
+        {
+            // A child left ignoring its stop signal would hold the stop on fake time that no longer moves.
+            child.ExitsOnStopSignal = true;
+            await child.KillGroupAsync();
+        }
+        await Backend.DisposeAsync();
+        try { Directory.Delete(_logDir, recursive: true); } catch (IOException) { }
+    }
+}
