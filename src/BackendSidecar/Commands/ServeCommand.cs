@@ -1,0 +1,75 @@
+using System.IO.Pipelines;
+using BackendSidecar.Cli;
+using BackendSidecar.Hosting;
+using BackendSidecar.JsonRpc.Dispatch;
+using BackendSidecar.JsonRpc.Framing;
+using BackendSidecar.Rpc;
+using Microsoft.Extensions.Logging;
+
+namespace BackendSidecar.Commands;
+
+/// <summary>
+/// <c>backend-sidecar serve</c>: the JSON-RPC 2.0 server on stdin/stdout that hosts spawn. stdout carries protocol messages
+/// and nothing else; diagnostics go to stderr.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>How long answers and notifications already queued may take to reach the host before the process exits.</summary>
+    private static readonly TimeSpan FinalFlush = TimeSpan.FromSeconds(2);
+
+    public static async Task<int> RunAsync(CommandLine options)
+    {
+        using var loggerFactory = SidecarLogging.Create(options.LogLevel);
+        var logger = loggerFactory.CreateLogger("BackendSidecar.Serve");
+        await using var session = new SidecarSession(options, loggerFactory);
+
+        var input = PipeReader.Create(Console.OpenStandardInput(), new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var output = PipeWriter.Create(Console.OpenStandardOutput());
+        var serving = ServeAsync(options, session, input, output, logger);
+
+        // The session can end before any input arrives (the parent died), so do not wait on the input alone.
+        var code = await Task.WhenAny(serving, session.Exited).Unwrap().ConfigureAwait(false);
+        if (!serving.IsCompleted)
+            await serving.WaitAsync(FinalFlush).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        return session.Exited.IsCompleted ? await session.Exited.ConfigureAwait(false) : code;
+    }
+
+    private static async Task<int> ServeAsync(CommandLine options, SidecarSession session, PipeReader input, PipeWriter output, ILogger logger)
+    {
+        FramingKind? forced = options.Framing switch
+        {
+            FramingOption.Header => FramingKind.Header,
+            FramingOption.Ndjson => FramingKind.Ndjson,
+            _ => null,
+        };
+        var framing = await FramingDetector.CreateAsync(input, output, forced,
+            new MessageFramingOptions { MaxMessageBytes = (int)Math.Min(options.MaxMessageBytes, int.MaxValue) }).ConfigureAwait(false);
+
+        await using var connection = new JsonRpcConnection(framing, session.CreateMethods(), new JsonRpcConnectionOptions
+        {
+            RequestGate = session.GateRequest,
+            NotificationGate = session.GateNotification,
+            ExceptionMapper = ContractErrors.Map,
+            RequestCompleted = session.OnReplied,
+            Diagnostics = d => logger.LogWarning(d.Exception, "{Kind}: {Message}", d.Kind, d.Message),
+        });
+        session.Attach(connection);
+
+        var reason = await connection.RunAsync().ConfigureAwait(false);
+        if (!session.Exited.IsCompleted)
+            await session.EndAsync($"input ended ({reason})").ConfigureAwait(false);
+
+        var code = await session.Exited.ConfigureAwait(false);
+        using var flush = new CancellationTokenSource(FinalFlush);
+        try
+        {
+            await connection.DrainAsync(flush.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("the host did not read the last messages within {Seconds} s", FinalFlush.TotalSeconds);
+        }
+
+        return code;
+    }
+}

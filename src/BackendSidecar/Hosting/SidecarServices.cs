@@ -1,0 +1,40 @@
+using BackendSidecar.Core.Health;
+using BackendSidecar.Core.Ports;
+using BackendSidecar.Core.Processes;
+using BackendSidecar.Core.State;
+using BackendSidecar.Core.Supervision;
+using Microsoft.Extensions.Logging;
+
+namespace BackendSidecar.Hosting;
+
+/// <summary>The real operating-system services behind the supervisor, wired once per process.</summary>
+internal static class SidecarServices
+{
+    private static SidecarDeathGuard? s_guard;
+
+    /// <summary>Ends the guard at a clean exit, once every backend is stopped.</summary>
+    public static async Task StopGuardAsync()
+    {
+        if (Interlocked.Exchange(ref s_guard, null) is { } guard)
+            await guard.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public static SupervisorServices Create(ILoggerFactory loggerFactory, string? configPath)
+    {
+        var launcher = new PosixProcessLauncher();
+        s_guard ??= SidecarDeathGuard.TryStart(launcher);
+        if (!launcher.ParentDeathSignalAvailable)
+            loggerFactory.CreateLogger("BackendSidecar").LogWarning(
+                "setpriv was not found: backends cannot be killed by the kernel if the sidecar itself is killed with SIGKILL; " +
+                "they are cleaned up at the next start instead");
+
+        return new SupervisorServices
+        {
+            Launcher = launcher,
+            HealthProbes = new HealthProbeFactory(),
+            Ports = new LinuxPortInspector(),
+            StateStore = new StateFileStore(StateFileStore.DefaultDirectory(configPath ?? Path.Combine(Directory.GetCurrentDirectory(), "(inline config)"))),
+            LoggerFactory = loggerFactory,
+        };
+    }
+}

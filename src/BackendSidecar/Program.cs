@@ -1,0 +1,43 @@
+using System.Reflection;
+using BackendSidecar.Cli;
+using BackendSidecar.Commands;
+
+namespace BackendSidecar;
+
+internal static class Program
+{
+    public static string Version { get; } =
+        typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static async Task<int> Main(string[] args)
+    {
+        CommandLine options;
+        try
+        {
+            options = CommandLine.Parse(args);
+        }
+        catch (UsageException ex)
+        {
+            await Console.Error.WriteLineAsync($"backend-sidecar: {ex.Message}. See backend-sidecar --help.");
+            return 2;
+        }
+
+        // stdout belongs to the protocol in serve mode; only run, check, help and version write to it.
+        var code = options.Command switch
+        {
+            CommandKind.Help => await WriteAsync(CommandLine.Usage),
+            CommandKind.Version => await WriteAsync($"backend-sidecar {Version}"),
+            CommandKind.Run => await RunCommand.RunAsync(options, Console.Out, Console.Error),
+            CommandKind.Check => await CheckCommand.RunAsync(options, Console.Out, Console.Error),
+            _ => await ServeCommand.RunAsync(options),
+        };
+        await Hosting.SidecarServices.StopGuardAsync();
+        return code;
+    }
+
+    private static async Task<int> WriteAsync(string text)
+    {
+        await Console.Out.WriteLineAsync(text);
+        return 0;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using BackendSidecar.Core.Diagnostics;
+using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Logging;
+using BackendSidecar.Core.Supervision;
+using BackendSidecar.Hosting;
+using BackendSidecar.JsonRpc.Dispatch;
+using BackendSidecar.Rpc.Dtos;
+
+namespace BackendSidecar.Rpc;
+
+internal sealed partial class SidecarSession
+{
+    private const int MaxTail = 100_000;
+
+    private static SidecarJsonContext Json => SidecarJsonContext.Default;
+
+    /// <summary>Every method and notification of the contract.</summary>
+    public MethodTable CreateMethods() => new MethodTable()
+        .AddRequest("initialize", Json.InitializeParams, Json.InitializeResult, InitializeAsync)
+        .AddRequest("start", Json.StartParams, Json.BackendStatusDto, (p, ct) => StartAsync(p, restart: false, ct))
+        .AddRequest("restart", Json.StartParams, Json.BackendStatusDto, (p, ct) => StartAsync(p, restart: true, ct))
+        .AddRequest("stop", Json.StopParams, Json.BackendStatusDto, StopAsync)
+        .AddRequest("status", Json.BackendParams, Json.StatusResult, (p, _) => Task.FromResult(Status(p)))
+        .AddRequest("logs", Json.LogsParams, Json.LogsResult, (p, _) => Task.FromResult(Logs(p)))
+        .AddRequest("subscribe", Json.SubscribeParams, Json.EmptyResult, (p, _) => Task.FromResult(Subscribe(p)))
+        .AddRequest("diagnose", Json.BackendParams, Json.DiagnoseResult, (p, _) => Task.FromResult(Diagnose(p)))
+        .AddRequest("shutdown", Json.Object, _ => ShutdownAsync())
+        .AddNotification("exit", _ => ExitAsync());
+
+    private Supervisor Supervisor => _supervisor ?? throw new InvalidOperationException("not initialized");
+
+    private async Task<BackendStatusDto> StartAsync(StartParams p, bool restart, CancellationToken ct)
+    {
+        if (p.Args?.Any(a => a is null) == true) throw ContractErrors.InvalidParams("args", "must not contain null");
+        if (p.Env?.Keys.Any(string.IsNullOrEmpty) == true) throw ContractErrors.InvalidParams("env", "names must not be empty");
+        if (p.SecretEnv?.Any(kv => kv.Key.Length == 0 || kv.Value is null) == true)
+            throw ContractErrors.InvalidParams("secretEnv", "names must not be empty and values must be strings");
+
+        var overrides = new StartOverrides(p.Args, p.Env, p.SecretEnv, p.ResetOverrides);
+        var status = restart
+            ? await Supervisor.RestartAsync(p.Backend, overrides, p.Wait, ct).ConfigureAwait(false)
+            : await Supervisor.StartAsync(p.Backend, overrides, p.Wait, ct).ConfigureAwait(false);
+        return DtoMapper.Status(status);
+    }
+
+    private async Task<BackendStatusDto> StopAsync(StopParams p, CancellationToken ct)
+    {
+        if (p.TimeoutMs is < 1) throw ContractErrors.InvalidParams("timeoutMs", $"must be >= 1, got {p.TimeoutMs}");
+        var timeout = p.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+        return DtoMapper.Status(await Supervisor.StopAsync(p.Backend, timeout, p.Wait, ct).ConfigureAwait(false));
+    }
+
+    private StatusResult Status(BackendParams p) =>
+        new(p.Backend is null ? DtoMapper.Statuses(Supervisor.Status()) : [DtoMapper.Status(Supervisor.Get(p.Backend).Status)]);
+
+    private LogsResult Logs(LogsParams p)
+    {
+        if (p.Tail is < 0 or > MaxTail) throw ContractErrors.InvalidParams("tail", $"must be between 0 and {MaxTail}, got {p.Tail}");
+        if (p.AfterSeq is < 0) throw ContractErrors.InvalidParams("afterSeq", $"must be >= 0, got {p.AfterSeq}");
+        LogStream? stream = p.Stream switch
+        {
+            "all" => null,
+            "stdout" => LogStream.Stdout,
+            "stderr" => LogStream.Stderr,
+            _ => throw ContractErrors.InvalidParams("stream", $"must be \"stdout\", \"stderr\" or \"all\", got \"{p.Stream}\""),
+        };
+        var backend = Supervisor.Get(p.Backend);
+        var snapshot = backend.Logs.Read(p.Tail, p.AfterSeq, stream);
+        return new LogsResult(backend.Name, snapshot.Entries.Select(DtoMapper.Entry).ToArray(), snapshot.NextSeq, snapshot.Truncated);
+    }
+
+    private EmptyResult Subscribe(SubscribeParams p)
+    {
+        switch (p.Logs.ValueKind)
+        {
+            case JsonValueKind.True or JsonValueKind.False:
+                _logs!.Subscribe(p.Logs.GetBoolean(), names: null);
+                break;
+            case JsonValueKind.Array:
+                var names = new List<string>();
+                foreach (var item in p.Logs.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.String)
+                        throw ContractErrors.InvalidParams("logs", "must be true, false or a list of backend names");
+                    names.Add(Supervisor.Get(item.GetString()!).Name); // unknown names get -32010
+                }
+
+                _logs!.Subscribe(all: false, names);
+                break;
+            default:
+                throw ContractErrors.InvalidParams("logs", "must be true, false or a list of backend names");
+        }
+
+        return new EmptyResult();
+    }
+
+    private DiagnoseResult Diagnose(BackendParams p)
+    {
+        var backend = Supervisor.Get(p.Backend);
+        var checks = new Preflight(new Core.Ports.LinuxPortInspector(), EnvironmentBuilder.CurrentProcessEnvironment).Run(backend.Options);
+        var ok = checks.All(c => c.Ok || c.Severity != CheckSeverity.Error);
+        return new DiagnoseResult(backend.Name, ok, checks.Select(DtoMapper.Check).ToArray());
+    }
+}

@@ -1,0 +1,207 @@
+using System.Text.Json;
+using BackendSidecar.Cli;
+using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Supervision;
+using BackendSidecar.Hosting;
+using BackendSidecar.JsonRpc.Dispatch;
+using BackendSidecar.JsonRpc.Messages;
+using BackendSidecar.Rpc.Dtos;
+using Microsoft.Extensions.Logging;
+
+namespace BackendSidecar.Rpc;
+
+/// <summary>
+/// One host's session with the sidecar: the contract's lifecycle (initialize first, shutdown, exit, end of input, parent
+/// death) around one <see cref="Supervisor"/>. This is the wiring between the JSON-RPC layer and the core; neither knows
+/// the other.
+/// </summary>
+internal sealed partial class SidecarSession : IAsyncDisposable
+{
+    public const string ProtocolVersion = "1.0";
+
+    private enum Phase { AwaitingInitialize, Initializing, Ready, ShuttingDown, ShutDown }
+
+    private readonly CommandLine _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _shutdownGate = new(1, 1);
+    private JsonRpcConnection? _connection;
+    private Supervisor? _supervisor;
+    private StatusNotifier? _statuses;
+    private LogNotificationPump? _logs;
+    private Task _parentWatch = Task.CompletedTask;
+    private volatile Phase _phase = Phase.AwaitingInitialize;
+    private volatile bool _shutdownRequested;
+
+    public SidecarSession(CommandLine options, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("BackendSidecar.Session");
+        if (options.ParentPid is { } parent)
+            WatchParent(parent);
+    }
+
+    /// <summary>Completes with the process exit code once the session is over (exit, end of input, parent death).</summary>
+    public Task<int> Exited => _exit.Task;
+
+    public void Attach(JsonRpcConnection connection) => _connection = connection;
+
+    /// <summary>The lifecycle gate for requests: -32002 before initialize, -32017 after shutdown.</summary>
+    /// <remarks>Called on the read loop in arrival order, so marking shutdown here refuses every request read after it,
+    /// even while the shutdown handler has not run yet.</remarks>
+    public RpcException? GateRequest(string method)
+    {
+        var refusal = Refusal(method);
+        if (refusal is null && method == "shutdown" && _phase == Phase.Ready)
+            _phase = Phase.ShuttingDown;
+        return refusal;
+    }
+
+    private RpcException? Refusal(string method) => _phase switch
+    {
+        Phase.AwaitingInitialize when method == "initialize" => null,
+        Phase.AwaitingInitialize or Phase.Initializing when method == "initialize" =>
+            new RpcException(JsonRpcErrorCodes.InvalidRequest, "initialize was already sent"),
+        Phase.AwaitingInitialize or Phase.Initializing =>
+            new RpcException(JsonRpcErrorCodes.ServerNotInitialized, $"not initialized: send initialize before {method}"),
+        Phase.ShuttingDown or Phase.ShutDown when method == "shutdown" => null,
+        Phase.ShuttingDown or Phase.ShutDown => new RpcException(ContractErrorCodes.ShuttingDown, $"shutting down: {method} is refused after shutdown"),
+        _ when method == "initialize" => new RpcException(JsonRpcErrorCodes.InvalidRequest, "initialize was already sent"),
+        _ => null,
+    };
+
+    /// <summary>Before initialize only <c>exit</c> (and cancellation) are taken, as LSP does.</summary>
+    public bool GateNotification(string method) =>
+        _phase != Phase.AwaitingInitialize || method is "exit" or JsonRpcConnection.CancelRequestMethod;
+
+    private async Task<InitializeResult> InitializeAsync(InitializeParams p, CancellationToken cancellationToken)
+    {
+        _phase = Phase.Initializing;
+        try
+        {
+            if (p.ProtocolVersion.Split('.')[0] != "1")
+                throw ContractErrors.InvalidParams("protocolVersion", $"\"{p.ProtocolVersion}\" is not supported; this sidecar speaks {ProtocolVersion}");
+
+            var config = LoadConfig(p);
+            var services = SidecarServices.Create(_loggerFactory, config.SourcePath);
+            var supervisor = new Supervisor(config, services);
+            _statuses = new StatusNotifier(change => NotifyAsync("statusChanged", change, SidecarJsonContext.Default.StatusChangedParams));
+            supervisor.StatusChanged += _statuses.Enqueue;
+            _logs = new LogNotificationPump(supervisor, batch => NotifyAsync("log", batch, SidecarJsonContext.Default.LogParams));
+            _supervisor = supervisor;
+            if (p.ParentPid is { } parent)
+                WatchParent(parent);
+
+            await supervisor.ReapOrphansAsync().ConfigureAwait(false);
+            _phase = Phase.Ready;
+            _logger.LogInformation("initialized by {Client} {Version}: {Count} backends from {Source}",
+                p.ClientInfo.Name, p.ClientInfo.Version ?? "", config.Backends.Count, config.SourcePath ?? "the initialize request");
+            return new InitializeResult(ProtocolVersion, new ServerInfo("backend-sidecar", Program.Version), DtoMapper.Statuses(supervisor.Status()));
+        }
+        catch
+        {
+            // A bad configuration can be fixed and initialize sent again.
+            if (_phase == Phase.Initializing) _phase = Phase.AwaitingInitialize;
+            throw;
+        }
+    }
+
+    /// <summary>Runs once the initialize response is written: statusChanged may flow from now on, then autoStart.</summary>
+    public void OnReplied(string method)
+    {
+        if (method != "initialize" || _phase != Phase.Ready || _supervisor is not { } supervisor) return;
+        _statuses?.Release();
+        _ = StartAutoStartAsync(supervisor);
+    }
+
+    private async Task StartAutoStartAsync(Supervisor supervisor)
+    {
+        foreach (var failure in await supervisor.StartAutoStartAsync().ConfigureAwait(false))
+            _logger.LogWarning("{Backend} did not start: {Message}", failure.Backend, failure.Message);
+    }
+
+    private SidecarConfig LoadConfig(InitializeParams p)
+    {
+        var profile = p.Profile ?? _options.Profile;
+        try
+        {
+            if (p.Config is { ValueKind: not JsonValueKind.Null } inline)
+            {
+                if (p.ConfigPath is not null)
+                    throw ContractErrors.InvalidParams("config", "give config or configPath, not both");
+                // An inline config has no file: ${configDir} is the sidecar's working directory, which the host chooses.
+                return ConfigLoader.Parse(inline, Directory.GetCurrentDirectory(), profile);
+            }
+
+            var file = p.ConfigPath ?? _options.ConfigPath;
+            return file is null ? SidecarConfig.Empty : ConfigLoader.Load(Path.GetFullPath(file), profile);
+        }
+        catch (ConfigException ex)
+        {
+            throw ContractErrors.InvalidConfiguration(ex);
+        }
+    }
+
+    private async Task<object?> ShutdownAsync()
+    {
+        _shutdownRequested = true;
+        await _shutdownGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_phase == Phase.ShutDown) return null;
+            _phase = Phase.ShuttingDown;
+            if (_supervisor is { } supervisor)
+                await supervisor.ShutdownAsync().ConfigureAwait(false);
+            _phase = Phase.ShutDown;
+            return null;
+        }
+        finally
+        {
+            _shutdownGate.Release();
+        }
+    }
+
+    /// <summary>The exit notification: exit code 0 after shutdown, 1 otherwise (backends are stopped either way).</summary>
+    private async Task ExitAsync()
+    {
+        // A shutdown still stopping backends counts: exit waits for it.
+        var clean = _shutdownRequested || _phase is Phase.ShuttingDown or Phase.ShutDown;
+        if (!clean)
+            _logger.LogWarning("exit without shutdown: stopping every backend before exiting with code 1");
+        await ShutdownAsync().ConfigureAwait(false);
+
+        _connection?.StopReading();
+        _exit.TrySetResult(clean ? 0 : 1);
+    }
+
+    /// <summary>End of input, or the parent died: the contract treats it as shutdown + exit, with exit code 0.</summary>
+    public async Task EndAsync(string why)
+    {
+        if (_exit.Task.IsCompleted) return;
+        _logger.LogInformation("{Why}: stopping every backend and exiting", why);
+        await ShutdownAsync().ConfigureAwait(false);
+        _connection?.StopReading();
+        _exit.TrySetResult(0);
+    }
+
+    private void WatchParent(int pid)
+    {
+        _parentWatch = Task.Run(async () =>
+        {
+            await ParentProcess.WaitForExitAsync(pid).ConfigureAwait(false);
+            await EndAsync($"parent process {pid} is gone").ConfigureAwait(false);
+        });
+    }
+
+    private Task NotifyAsync<T>(string method, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        _connection is { IsOutputClosed: false } connection ? connection.NotifyAsync(method, value, type) : Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_supervisor is { } supervisor) await supervisor.DisposeAsync().ConfigureAwait(false);
+        if (_statuses is { } statuses) await statuses.DisposeAsync().ConfigureAwait(false);
+        if (_logs is { } logs) await logs.DisposeAsync().ConfigureAwait(false);
+    }
+}
