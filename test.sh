@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The one command that runs every test: C# (xunit) and TypeScript (mocha), and the editor's end-to-end test.
+# It installs what it needs first (dotnet restore, npm ci). The last line reads "N passed, N failed".
+#
+#   ./test.sh            everything
+#   SKIP_E2E=1 ./test.sh everything but the VS Code end-to-end test (it installs code-server and Chromium)
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+
+passed=0 failed=0
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+step() { printf '\n== %s\n' "$*"; }
+fail_step() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
+
+step "dotnet restore and build"
+if ! dotnet build BackendSidecar.sln -c Release -warnaserror --nologo -v quiet -clp:NoSummary; then
+  fail_step "the build"
+  printf '\n%d passed, %d failed\n' "$passed" "$failed"
+  exit 1
+fi
+
+step "C# tests"
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results" -- xUnit.ParallelizeTestCollections=true 2>&1 | tee "$results/$name.log" | grep -vE '^\s*$' | tail -n 40
+  trx="$results/$name.trx"
+  if [ -f "$trx" ]; then
+    p=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
+    f=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  else
+    fail_step "$name produced no results"
+  fi
+done
+
+if [ -f package.json ]; then
+  step "npm ci"
+  if npm ci --no-fund --no-audit; then
+    step "TypeScript tests"
+    npm run --silent test:ts 2>&1 | tee "$results/ts.log"
+    status=${PIPESTATUS[0]}
+    p=$(grep -Eo '[0-9]+ passing' "$results/ts.log" | awk '{s+=$1} END {print s+0}')
+    f=$(grep -Eo '[0-9]+ failing' "$results/ts.log" | awk '{s+=$1} END {print s+0}')
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the TypeScript test run"; fi
+  else
+    fail_step "npm ci"
+  fi
+fi
+
+printf '\n%d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" = 0 ]
