@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The benchmark command: publishes the sidecar ReadyToRun, compiles bench-backend, runs the scenarios, and writes
+# bench/results/latest.md and latest.json. Arguments go to the harness:
+#
+#   bench/run.sh                      every scenario, full iterations (about 10 minutes)
+#   bench/run.sh --quick              fewer iterations, 10 s idle period (about 3 minutes): a fast check
+#   bench/run.sh crash restart        only these scenarios
+#   bench/run.sh --list               the scenarios
+#   bench/run.sh --no-publish ...     reuse the sidecar published by an earlier run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet build bench -c Release --nologo -v quiet -clp:NoSummary >&2
+exec bench/bin/Release/net10.0/sidecar-bench "$@"
