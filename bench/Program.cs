@@ -1,5 +1,5 @@
 // sidecar-bench: measures what users of backend-sidecar feel, against the real published sidecar and real backends.
-// See bench/README.md. Usage: sidecar-bench [--quick] [--no-publish] [--results DIR] [--list] [scenario...]
+// See bench/README.md. Usage: sidecar-bench [--quick] [--no-publish] [--sidecar PATH] [--results DIR] [--list] [scenario...]
 using System.Diagnostics;
 using BackendSidecar.Bench.Measure;
 using BackendSidecar.Bench.Report;
@@ -15,13 +15,16 @@ Scenario[] all =
 var quick = args.Contains("--quick");
 var reuse = args.Contains("--no-publish");
 var resultsIndex = Array.IndexOf(args, "--results");
-var named = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (resultsIndex < 0 || i != resultsIndex + 1)).ToArray();
+var sidecarIndex = Array.IndexOf(args, "--sidecar");
+var named = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal)
+    && (resultsIndex < 0 || i != resultsIndex + 1) && (sidecarIndex < 0 || i != sidecarIndex + 1)).ToArray();
 if (args.Contains("--list") || args.Contains("--help"))
 {
-    Console.WriteLine("sidecar-bench [--quick] [--no-publish] [--results DIR] [scenario...]\n");
+    Console.WriteLine("sidecar-bench [--quick] [--no-publish] [--sidecar PATH] [--results DIR] [scenario...]\n");
     foreach (var s in all) Console.WriteLine($"  {s.Name,-15} {s.Description}");
     Console.WriteLine("\n--quick: fewer iterations, shorter idle period, no BenchmarkDotNet run (unless rpc-bdn is named).");
     Console.WriteLine("--no-publish: reuse artifacts/bench/sidecar from an earlier run.");
+    Console.WriteLine("--sidecar PATH: measure this backend-sidecar instead of publishing one (for trying a change quickly).");
     return 0;
 }
 
@@ -36,8 +39,9 @@ Clock.CheckMonotonicNanoseconds();
 var selected = named.Length > 0 ? all.Where(s => named.Contains(s.Name)).ToArray()
     : all.Where(s => !(quick && s is RpcRoundTripBdn)).ToArray();
 
-var artifacts = BenchArtifacts.Locate();
-artifacts.Prepare(reuse);
+var sidecarOverride = sidecarIndex >= 0 && sidecarIndex + 1 < args.Length ? Path.GetFullPath(args[sidecarIndex + 1]) : null;
+var artifacts = BenchArtifacts.Locate(sidecarOverride);
+artifacts.Prepare(reuse || sidecarOverride is not null);
 var context = new BenchContext(artifacts, quick);
 var resultsDirectory = resultsIndex >= 0 && resultsIndex + 1 < args.Length
     ? Path.GetFullPath(args[resultsIndex + 1])

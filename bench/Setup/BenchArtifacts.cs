@@ -8,12 +8,12 @@ namespace BackendSidecar.Bench.Setup;
 /// </summary>
 internal sealed class BenchArtifacts
 {
-    private BenchArtifacts(string repoRoot)
+    private BenchArtifacts(string repoRoot, string? sidecar)
     {
         RepoRoot = repoRoot;
         Directory = Path.Combine(repoRoot, "artifacts", "bench");
         SidecarDirectory = Path.Combine(Directory, "sidecar");
-        Sidecar = Path.Combine(SidecarDirectory, "backend-sidecar");
+        Sidecar = sidecar ?? Path.Combine(SidecarDirectory, "backend-sidecar");
         Backend = Path.Combine(Directory, "bench-backend");
         WorkRoot = Path.Combine(Directory, "work");
     }
@@ -34,13 +34,14 @@ internal sealed class BenchArtifacts
     public string WorkRoot { get; }
 
     /// <summary>Finds the repository from the working directory or from where the bench runs.</summary>
-    public static BenchArtifacts Locate()
+    /// <param name="sidecar">A backend-sidecar to measure instead of the published one.</param>
+    public static BenchArtifacts Locate(string? sidecar = null)
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "BackendSidecar.sln"))) return new BenchArtifacts(dir.FullName);
+                if (File.Exists(Path.Combine(dir.FullName, "BackendSidecar.sln"))) return new BenchArtifacts(dir.FullName, sidecar);
             }
         }
         throw new InvalidOperationException("run the bench from inside the BackendSidecar repository");
