@@ -65,6 +65,8 @@ internal static unsafe partial class Posix
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addchdir_np(nint fileActions, byte* path);
 
     [LibraryImport(Libc, SetLastError = true)] public static partial int pipe2(int* fds, int flags);
+    /// <summary>open(2) without O_CREAT, so the variadic mode argument is never read.</summary>
+    [LibraryImport(Libc, SetLastError = true)] public static partial int open(byte* path, int flags);
     [LibraryImport(Libc, SetLastError = true)] public static partial int close(int fd);
     [LibraryImport(Libc, SetLastError = true)] public static partial nint read(int fd, void* buffer, nuint count);
     [LibraryImport(Libc, SetLastError = true)] public static partial nint write(int fd, void* buffer, nuint count);
