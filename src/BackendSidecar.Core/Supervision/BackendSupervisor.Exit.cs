@@ -18,9 +18,9 @@ public sealed partial class BackendSupervisor
             _instance = null;
             _lastExit = exit;
 
-            // A grandchild that outlived the leader would hold the port and the pipes: kill the rest of the group first.
-            await KillRemnantsAsync(child).ConfigureAwait(false);
-            await instance.DrainAsync().ConfigureAwait(false);
+            // A grandchild that outlived the leader would hold the port and the pipes: kill the rest of the group. The pipes
+            // are drained meanwhile; their end comes once the last holder is gone.
+            await Task.WhenAll(KillRemnantsAsync(child), instance.DrainAsync()).ConfigureAwait(false);
             RemoveState();
             instance.Dispose();
 
