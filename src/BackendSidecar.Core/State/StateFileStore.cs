@@ -70,7 +70,10 @@ public sealed class StateFileStore : IStateStore
             using (var stream = new FileStream(temp, options))
             {
                 JsonSerializer.Serialize(stream, record, StateJsonContext.Default.BackendStateRecord);
-                stream.Flush(flushToDisk: true);
+                // No fsync: a record is read back only while the machine stays up (a sidecar killed with SIGKILL leaves the page
+                // cache intact; after a power loss no backend survives to be reaped), and it was paid on every spawn, under the
+                // backend's gate, before the starting and running notifications could go out (measured in /tmp on ext4 while other
+                // builds ran: 4 ms median, 8 ms max, against 0.4 ms without).
             }
             File.Move(temp, target, overwrite: true);
         }
