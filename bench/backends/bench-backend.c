@@ -11,7 +11,8 @@
  *   bench-backend http --port P [--ready-after-ms N] [--term-delay-ms N] [--ignore-sigterm]
  *       prints "start <ns>", works for N ms (the port is closed meanwhile, as uvicorn binds after start-up), binds and
  *       listens and prints "ready <ns>" (the moment connections are accepted), then answers every request with
- *       200 {"status":"ok"}; after its first answer it prints "answered <ns>".
+ *       200 {"status":"ok"}, keeping connections alive as uvicorn, Node and Go servers do; after its first answer it
+ *       prints "answered <ns>".
  *   bench-backend flood --lines N --bytes B
  *       writes N numbered lines of B bytes (newline included) to stdout, one write(2) each, as fast as it can, then
  *       prints "wrote <ns elapsed> <lines> <ns at the end>" on stderr and exits 0.
@@ -25,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -103,28 +105,37 @@ static int run_sleep(int argc, char **argv)
     for (;;) pause();
 }
 
-static void answer(int client, int *answered)
+#define MAX_CLIENTS 64
+
+struct client
 {
+    int fd;
+    size_t used;
     char request[4096];
-    size_t used = 0;
-    /* Read until the end of the headers; health checks send no body. */
-    while (used < sizeof request - 1)
-    {
-        ssize_t n = read(client, request + used, sizeof request - 1 - used);
-        if (n <= 0) return;
-        used += (size_t)n;
-        request[used] = 0;
-        if (strstr(request, "\r\n\r\n")) break;
-    }
+};
+
+/* Answers every complete request in the client's buffer; returns 0 when the connection is to be closed. */
+static int answer(struct client *c, int *answered)
+{
     static const char reply[] =
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 16\r\nConnection: close\r\n\r\n"
-        "{\"status\":\"ok\"}\n";
-    if (write(client, reply, sizeof reply - 1) < 0) return;
-    if (!*answered)
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"ok\"}\n";
+    char *end;
+    while ((end = strstr(c->request, "\r\n\r\n")) != NULL)
     {
-        *answered = 1;
-        say(stdout, "answered", now_ns());
+        /* Health checks send no body: the request ends with its headers. */
+        int close_after = strcasestr(c->request, "connection: close") != NULL && strcasestr(c->request, "connection: close") < end;
+        if (write(c->fd, reply, sizeof reply - 1) < 0) return 0;
+        if (!*answered)
+        {
+            *answered = 1;
+            say(stdout, "answered", now_ns());
+        }
+        if (close_after) return 0;
+        size_t consumed = (size_t)(end + 4 - c->request);
+        memmove(c->request, end + 4, c->used - consumed + 1);
+        c->used -= consumed;
     }
+    return c->used < sizeof c->request - 1;
 }
 
 static int run_http(int argc, char **argv)
@@ -149,13 +160,49 @@ static int run_http(int argc, char **argv)
     }
     say(stdout, "ready", now_ns());
 
-    int answered = 0;
+    /* HTTP/1.1 with keep-alive, as uvicorn, Node and Go servers answer: one poll loop over the listener and its clients. */
+    static struct client clients[MAX_CLIENTS];
+    struct pollfd fds[MAX_CLIENTS + 1];
+    int count = 0, answered = 0;
     for (;;)
     {
-        int client = accept4(server, NULL, NULL, SOCK_CLOEXEC);
-        if (client < 0) continue;
-        answer(client, &answered);
-        close(client);
+        fds[0].fd = server;
+        fds[0].events = count < MAX_CLIENTS ? POLLIN : 0;
+        for (int i = 0; i < count; i++)
+        {
+            fds[i + 1].fd = clients[i].fd;
+            fds[i + 1].events = POLLIN;
+        }
+        if (poll(fds, (nfds_t)count + 1, -1) < 0) continue;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            if (!fds[i + 1].revents) continue;
+            struct client *c = &clients[i];
+            ssize_t n = read(c->fd, c->request + c->used, sizeof c->request - 1 - c->used);
+            int keep = n > 0;
+            if (keep)
+            {
+                c->used += (size_t)n;
+                c->request[c->used] = 0;
+                keep = answer(c, &answered);
+            }
+            if (!keep)
+            {
+                close(c->fd);
+                clients[i] = clients[--count];
+            }
+        }
+        if (fds[0].revents & POLLIN)
+        {
+            int fd = accept4(server, NULL, NULL, SOCK_CLOEXEC);
+            if (fd >= 0)
+            {
+                clients[count].fd = fd;
+                clients[count].used = 0;
+                clients[count].request[0] = 0;
+                count++;
+            }
+        }
     }
 }
 
