@@ -21,8 +21,10 @@ public sealed class LineSplitter
     private readonly int _maxLineBytes;
     private readonly Decoder _decoder = Utf8.GetDecoder();
 
-    // One byte more than a line may hold: the extra byte is a '\r' that may turn out to belong to a CRLF.
-    private readonly byte[] _pending;
+    // Grows up to one byte more than a line may hold: the extra byte is a '\r' that may turn out to belong to a CRLF.
+    // It starts empty: most lines arrive whole in one read and never pass through it, and a full-size buffer for each
+    // stream of each backend was 128 KiB of every running backend's memory.
+    private byte[] _pending = [];
     private int _pendingLength;
     private char[] _chars = new char[256];
 
@@ -31,7 +33,6 @@ public sealed class LineSplitter
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 4);
         _maxLineBytes = maxLineBytes;
-        _pending = new byte[maxLineBytes + 1];
     }
 
     /// <summary>Adds the next bytes of the stream; complete lines (and pieces of over-long ones) go to <paramref name="lines"/>.</summary>
@@ -80,7 +81,11 @@ public sealed class LineSplitter
     {
         while (!data.IsEmpty)
         {
-            if (_pendingLength == _pending.Length)
+            if (_pendingLength == _pending.Length && _pending.Length <= _maxLineBytes)
+            {
+                Array.Resize(ref _pending, Math.Min(Math.Max(_pending.Length * 2, 256), _maxLineBytes + 1));
+            }
+            else if (_pendingLength == _pending.Length)
             {
                 // More bytes without a newline: the line is really too long. Emit a piece, keep the extra byte.
                 lines.Add(Decode(_pending.AsSpan(0, _maxLineBytes), flush: false));

@@ -22,7 +22,8 @@ public sealed class RotatingLogFile : IDisposable
     private readonly object _gate = new();
     private readonly long _maxBytes;
     private readonly int _keepFiles;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    // Allocated by the first write: a configured backend that never runs costs no 64 KiB.
+    private byte[]? _buffer;
     private int _buffered;
     private FileStream? _file;
     private long _size;
@@ -98,6 +99,7 @@ public sealed class RotatingLogFile : IDisposable
                 }
                 else
                 {
+                    _buffer ??= new byte[BufferSize];
                     FillLineNeedsLock(_buffer.AsSpan(_buffered, length), name, text);
                     _buffered += length;
                 }
@@ -225,7 +227,7 @@ public sealed class RotatingLogFile : IDisposable
         {
             var count = _buffered;
             _buffered = 0;
-            _file!.Write(_buffer, 0, count);
+            _file!.Write(_buffer!, 0, count);
         }
     }
 

@@ -89,6 +89,18 @@ public class LineSplitterTests
     }
 
     [Fact]
+    public void Push_LinesLongerThanTheFirstBufferInSmallReads_SameAsInOneRead()
+    {
+        var bytes = B(new string('q', 10_000) + "\n" + new string('r', 100_000) + "\nend\n");
+
+        var whole = Split(new LineSplitter(), bytes);
+        var inReads = Split(new LineSplitter(), [.. bytes.Chunk(1000)]);
+
+        Assert.Equal(whole, inReads);
+        Assert.Equal([10_000, LineSplitter.DefaultMaxLineBytes, 100_000 - LineSplitter.DefaultMaxLineBytes, 3], inReads.Select(l => l.Length));
+    }
+
+    [Fact]
     public void Push_LineOfExactlyMaxWithCrLf_OneLine()
     {
         var line = new string('x', 10);
