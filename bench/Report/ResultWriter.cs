@@ -9,11 +9,13 @@ namespace BackendSidecar.Bench.Report;
 /// <summary>Writes the results as a Markdown table and as JSON (every sample included).</summary>
 internal static class ResultWriter
 {
-    public static string Markdown(IReadOnlyList<ScenarioReport> reports, bool quick)
+    public static string Markdown(IReadOnlyList<ScenarioReport> reports, bool quick, string build)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
-            $"{RuntimeInformation.OSDescription}, {(quick ? "quick mode" : "full mode")}. Load average before each scenario in the JSON.");
+        var loads = string.Join(", ", reports.Select(r => $"{r.Scenario} {r.LoadBefore.Split(' ')[0]}"));
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+            $"{RuntimeInformation.OSDescription}, sidecar: {build}, {(quick ? "quick mode" : "full mode")}. " +
+            $"Load average (1 min) before each scenario: {loads}."));
         md.AppendLine();
         md.AppendLine("| scenario | measure | median | p90 | max | n | target | met |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---|---|");
@@ -34,7 +36,7 @@ internal static class ResultWriter
         return md.ToString();
     }
 
-    public static JsonObject Json(IReadOnlyList<ScenarioReport> reports, bool quick)
+    public static JsonObject Json(IReadOnlyList<ScenarioReport> reports, bool quick, string build)
     {
         var scenarios = new JsonArray();
         foreach (var report in reports)
@@ -71,6 +73,7 @@ internal static class ResultWriter
         {
             ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["mode"] = quick ? "quick" : "full",
+            ["sidecar"] = build,
             ["machine"] = new JsonObject
             {
                 ["cores"] = Environment.ProcessorCount,
@@ -81,16 +84,17 @@ internal static class ResultWriter
         };
     }
 
-    public static void Write(string directory, IReadOnlyList<ScenarioReport> reports, bool quick)
+    /// <param name="suffix">Added to the file names ("-aot"), so variants do not overwrite the main results.</param>
+    public static void Write(string directory, IReadOnlyList<ScenarioReport> reports, bool quick, string build, string suffix)
     {
         Directory.CreateDirectory(directory);
-        var markdown = Markdown(reports, quick);
-        var json = Json(reports, quick).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var markdown = Markdown(reports, quick, build);
+        var json = Json(reports, quick, build).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        File.WriteAllText(Path.Combine(directory, $"results-{stamp}.md"), markdown);
-        File.WriteAllText(Path.Combine(directory, $"results-{stamp}.json"), json);
-        File.WriteAllText(Path.Combine(directory, "latest.md"), markdown);
-        File.WriteAllText(Path.Combine(directory, "latest.json"), json);
+        File.WriteAllText(Path.Combine(directory, $"results-{stamp}{suffix}.md"), markdown);
+        File.WriteAllText(Path.Combine(directory, $"results-{stamp}{suffix}.json"), json);
+        File.WriteAllText(Path.Combine(directory, $"latest{suffix}.md"), markdown);
+        File.WriteAllText(Path.Combine(directory, $"latest{suffix}.json"), json);
     }
 
     private static string Format(double? value, string unit) => value switch

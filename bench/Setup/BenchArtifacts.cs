@@ -3,22 +3,30 @@ using System.Diagnostics;
 namespace BackendSidecar.Bench.Setup;
 
 /// <summary>
-/// What the scenarios run: the sidecar published the way it ships (self-contained, ReadyToRun) and bench-backend compiled
-/// from bench/backends. Both go to artifacts/bench/ (gitignored).
+/// What the scenarios run: the sidecar published the way it ships (self-contained, ReadyToRun; or NativeAOT to compare)
+/// and bench-backend compiled from bench/backends. Both go to artifacts/bench/ (gitignored).
 /// </summary>
 internal sealed class BenchArtifacts
 {
-    private BenchArtifacts(string repoRoot, string? sidecar)
+    private BenchArtifacts(string repoRoot, string? sidecar, bool aot)
     {
         RepoRoot = repoRoot;
+        Aot = aot;
         Directory = Path.Combine(repoRoot, "artifacts", "bench");
-        SidecarDirectory = Path.Combine(Directory, "sidecar");
+        SidecarDirectory = Path.Combine(Directory, aot ? "sidecar-aot" : "sidecar");
         Sidecar = sidecar ?? Path.Combine(SidecarDirectory, "backend-sidecar");
+        Build = sidecar is not null ? $"given: {sidecar}" : aot ? "NativeAOT publish" : "ReadyToRun publish (self-contained)";
         Backend = Path.Combine(Directory, "bench-backend");
         WorkRoot = Path.Combine(Directory, "work");
     }
 
     public string RepoRoot { get; }
+
+    /// <summary>Publish with NativeAOT instead of ReadyToRun.</summary>
+    public bool Aot { get; }
+
+    /// <summary>Which sidecar is measured, for the report.</summary>
+    public string Build { get; }
 
     public string Directory { get; }
 
@@ -35,13 +43,14 @@ internal sealed class BenchArtifacts
 
     /// <summary>Finds the repository from the working directory or from where the bench runs.</summary>
     /// <param name="sidecar">A backend-sidecar to measure instead of the published one.</param>
-    public static BenchArtifacts Locate(string? sidecar = null)
+    /// <param name="aot">Publish with NativeAOT instead of ReadyToRun.</param>
+    public static BenchArtifacts Locate(string? sidecar = null, bool aot = false)
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                if (File.Exists(Path.Combine(dir.FullName, "BackendSidecar.sln"))) return new BenchArtifacts(dir.FullName, sidecar);
+                if (File.Exists(Path.Combine(dir.FullName, "BackendSidecar.sln"))) return new BenchArtifacts(dir.FullName, sidecar, aot);
             }
         }
         throw new InvalidOperationException("run the bench from inside the BackendSidecar repository");
@@ -53,9 +62,13 @@ internal sealed class BenchArtifacts
         System.IO.Directory.CreateDirectory(Directory);
         if (!reuse || !File.Exists(Sidecar))
         {
-            Console.Error.WriteLine($"publishing the sidecar (ReadyToRun, self-contained) to {SidecarDirectory} ...");
-            Run("dotnet", "publish", Path.Combine(RepoRoot, "src", "BackendSidecar"), "-c", "Release", "-r", "linux-x64",
-                "--self-contained", "-p:PublishReadyToRun=true", "-o", SidecarDirectory, "--nologo", "-v", "quiet");
+            Console.Error.WriteLine($"publishing the sidecar ({Build}) to {SidecarDirectory} ...");
+            var project = Path.Combine(RepoRoot, "src", "BackendSidecar");
+            if (Aot)
+                Run("dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", SidecarDirectory, "--nologo", "-v", "quiet");
+            else
+                Run("dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishReadyToRun=true",
+                    "-o", SidecarDirectory, "--nologo", "-v", "quiet");
         }
 
         var source = Path.Combine(RepoRoot, "bench", "backends", "bench-backend.c");
