@@ -52,5 +52,21 @@ if [ -f package.json ]; then
   fi
 fi
 
+if [ "${SKIP_E2E:-0}" = 1 ]; then
+  step "VS Code end-to-end test: skipped (SKIP_E2E=1)"
+else
+  step "VS Code end-to-end test (editor-extension/test/e2e)"
+  node editor-extension/test/e2e/run.mjs 2>&1 | tee "$results/e2e.log"
+  status=${PIPESTATUS[0]}
+  counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$results/e2e.log" | tail -n 1)
+  if [ -n "$counts" ]; then
+    p=${counts%% passed*}; f=${counts#*passed, }; f=${f%% failed}
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the end-to-end test run (exit $status)"; fi
+  else
+    fail_step "the end-to-end test printed no result (exit $status)"
+  fi
+fi
+
 printf '\n%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" = 0 ]

@@ -18,6 +18,7 @@ const USER_SETTINGS = {
   'git.enabled': false,
   'chat.commandCenter.enabled': false,
   'window.commandCenter': false,
+  'remote.autoForwardPorts': false,
 };
 
 export class CodeServer {

@@ -117,7 +117,8 @@ export class Workbench {
   async outputPanel() {
     const panel = this.page.locator('.part.panel');
     await panel.waitFor({ state: 'visible', timeout: 10_000 });
-    const text = (await panel.locator('.monaco-editor .view-lines').allInnerTexts()).join('\n');
+    // The editor renders spaces as no-break spaces.
+    const text = (await panel.locator('.monaco-editor .view-lines').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
     const channel = await panel.locator('select.monaco-select-box, .monaco-select-box').first()
       .evaluate((el) => (el.tagName === 'SELECT' ? el.options[el.selectedIndex]?.text : el.textContent) || '')
       .catch(() => '');
