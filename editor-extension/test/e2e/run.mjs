@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeServer } from './lib/code-server.mjs';
-import { alive, commandLine, killGroup, processesIn, runBounded, waitUntil } from './lib/processes.mjs';
+import { alive, commandLine, excerpt, killGroup, parentPid, processesIn, runBounded, waitUntil } from './lib/processes.mjs';
 import { obtainVsix } from './lib/vsix.mjs';
 import { Workbench } from './lib/workbench.mjs';
 
@@ -137,12 +137,24 @@ function expectSequence(states, expected, what) {
 }
 
 async function scenario() {
+  // The editor's install and the extension's packaging (a dotnet publish) are independent: at once.
+  const settle = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
+  const installing = settle(runBounded('bash', [path.join(HERE, 'install.sh'), INSTALL_DIR], { timeoutMs: INSTALL_TIMEOUT_MS }));
+  const packaging = settle(obtainVsix({ extensionDir: EXTENSION_DIR, log }));
+
   await test('install code-server, Chromium and playwright-core (install.sh)', async () => {
-    const out = await runBounded('bash', [path.join(HERE, 'install.sh'), INSTALL_DIR], { timeoutMs: INSTALL_TIMEOUT_MS })
-      .catch((e) => { throw new Error(`install.sh failed: ${e.message.split('\n').slice(-25).join('\n')}`); });
+    const { value: out, error } = await installing;
+    if (error) throw new Error(`install.sh failed: ${excerpt(error.message)}`);
     for (const line of out.trim().split('\n')) log(`  ${line}`);
     if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}`);
   });
+  let vsix;
+  await test('npm run package builds the .vsix with the sidecar in it', async () => {
+    const { value, error } = await packaging;
+    if (error) throw error;
+    vsix = value;
+    log(`${vsix.path}: ${(fs.statSync(vsix.path).size / 1e6).toFixed(1)} MB, sidecar ${(vsix.sidecarBytes / 1e6).toFixed(1)} MB`);
+  }, { always: true });
   if (failedAlready) return;
   const watchdog = setTimeout(() => abort(`the run took longer than ${RUN_TIMEOUT_MS} ms (E2E_TIMEOUT_MS)`), RUN_TIMEOUT_MS);
   watchdog.unref();
@@ -155,9 +167,7 @@ async function scenario() {
   run.server = new CodeServer({ installDir: INSTALL_DIR, runDir: run.dir, log });
 
   await test('the .vsix installs into VS Code', async () => {
-    const { vsix, id, source } = await obtainVsix({ extensionDir: EXTENSION_DIR, fixturesDir: path.join(HERE, 'fixtures'), runDir: run.dir, log });
-    log(`vsix ${vsix} from ${source}`);
-    log(`installed ${await run.server.installExtension(vsix, id)}`);
+    log(`installed ${await run.server.installExtension(vsix.path, vsix.id)}`);
   });
 
   await test('VS Code opens the workspace', async () => {
@@ -174,8 +184,20 @@ async function scenario() {
     await run.bench.waitForState(BACKEND, 'running', 60_000);
     await run.bench.recordStates(BACKEND);
     pid = await backendPid();
-    log(`backend pid ${pid}`);
+    const sidecars = processesIn(run.dir).filter((p) => p.cmd.includes('/sidecar/backend-sidecar'));
+    if (sidecars.length !== 1) throw new Error(`expected one sidecar process from the extension, found ${sidecars.length}: ${sidecars.map((p) => p.cmd).join('; ')}`);
+    if (parentPid(pid) !== sidecars[0].pid) throw new Error(`backend ${pid} is a child of ${parentPid(pid)} (${commandLine(parentPid(pid))}), not of the sidecar ${sidecars[0].pid}`);
+    log(`backend pid ${pid}, child of the sidecar pid ${sidecars[0].pid} (${sidecars[0].cmd})`);
     await run.bench.screenshot(shot('01-running.png'));
+  });
+
+  await test('"Backend: Show Status" lists api with the pid of the backend process', async () => {
+    await run.bench.runCommand('Backend: Show Status');
+    const row = await run.bench.quickPickRow(new RegExp(`\\b${BACKEND}\\b[\\s\\S]*\\b${pid}\\b`), 15_000)
+      .catch(async (e) => { throw new Error(`no row with "${BACKEND}" and pid ${pid}: ${e.message}`); });
+    log(`Show Status: ${row.replace(/\s+/g, ' ')}`);
+    await run.bench.screenshot(shot('02-show-status.png'));
+    await run.bench.dismissQuickPick();
   });
 
   await test('after a SIGKILL of the backend the status bar goes through backoff back to "api: running"', async () => {
@@ -183,18 +205,18 @@ async function scenario() {
     process.kill(pid, 'SIGKILL');
     log(`SIGKILL to backend pid ${pid}`);
     await run.bench.waitForState(BACKEND, 'backoff', 15_000);
-    await run.bench.screenshot(shot('02-backoff.png'));
+    await run.bench.screenshot(shot('03-backoff.png'));
     const newPid = await backendPid({ previous: pid });
     await run.bench.waitForState(BACKEND, 'running', 30_000);
     expectSequence(await run.bench.takeStates(), ['running', 'backoff', 'running'], 'crash and recovery');
     log(`backend came back as pid ${newPid}`);
     pid = newPid;
-    await run.bench.screenshot(shot('03-recovered.png'));
+    await run.bench.screenshot(shot('04-recovered.png'));
   });
 
   await test('"Backend: Restart" from the palette restarts it (new pid, "api: running")', async () => {
     await run.bench.takeStates();
-    await run.bench.runCommand('Backend: Restart', shot('04-palette-restart.png'));
+    await run.bench.runCommand('Backend: Restart', shot('05-palette-restart.png'));
     const newPid = await backendPid({ previous: pid });
     await waitUntil(() => !alive(pid), { timeoutMs: 10_000, what: `the old backend ${pid} to be gone` });
     await run.bench.waitForState(BACKEND, 'running', 30_000);
@@ -202,7 +224,7 @@ async function scenario() {
     if (!states.slice(1).some((s) => s !== 'running')) throw new Error(`the status bar never left "running" during the restart (${states.join(' -> ')})`);
     log(`restarted: pid ${pid} -> ${newPid}; states ${states.join(' -> ')}`);
     pid = newPid;
-    await run.bench.screenshot(shot('05-restarted.png'));
+    await run.bench.screenshot(shot('06-restarted.png'));
   });
 
   await test('"Backend: Show Logs" shows the backend\'s own lines in the Output panel', async () => {
@@ -215,14 +237,22 @@ async function scenario() {
       .catch(async (e) => { throw new Error(`${e.message}; it shows channel "${(await run.bench.outputPanel().catch(() => ({}))).channel}"`); });
     if (panel.channel && panel.channel !== `Backend: ${BACKEND}`) throw new Error(`the Output panel shows channel "${panel.channel}", expected "Backend: ${BACKEND}"`);
     log(`Output panel, channel "${panel.channel}": ${panel.text.split('\n').filter((l) => l.includes('e2e-backend')).slice(-1)[0]}`);
-    await run.bench.screenshot(shot('06-logs.png'));
+    await run.bench.screenshot(shot('07-logs.png'));
   });
 
   await test('"Backend: Stop" stops it ("api: stopped", process gone)', async () => {
     await run.bench.runCommand('Backend: Stop');
     await run.bench.waitForState(BACKEND, 'stopped', 30_000);
     await waitUntil(() => !alive(pid), { timeoutMs: 10_000, what: `backend ${pid} to be gone` });
-    await run.bench.screenshot(shot('07-stopped.png'));
+    await run.bench.screenshot(shot('08-stopped.png'));
+  });
+
+  // Started again, so that closing the editor below finds a backend to stop.
+  await test('"Backend: Start" starts it again ("api: running", new pid)', async () => {
+    await run.bench.runCommand('Backend: Start');
+    pid = await backendPid({ previous: pid });
+    await run.bench.waitForState(BACKEND, 'running', 30_000);
+    await run.bench.screenshot(shot('09-started.png'));
   });
 }
 
@@ -236,7 +266,7 @@ async function teardown() {
   }
   if (run.server) await run.server.stop();
   if (!run.dir) return;
-  await test('nothing is left running after the editor closes', async () => {
+  await test('closing the editor stops the backend and the sidecar: nothing is left running', async () => {
     let left = [];
     try {
       await waitUntil(() => {

@@ -89,3 +89,19 @@ export function processesIn(dir) {
   }
   return found;
 }
+
+export function parentPid(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+// The lines of a long error output worth reading: those that say "error", and the last ones.
+export function excerpt(text, { errors = 8, last = 12 } = {}) {
+  const lines = String(text).split('\n');
+  const flagged = lines.filter((l) => /error|✘|failed/i.test(l)).slice(0, errors);
+  return [...new Set([...flagged, '...', ...lines.slice(-last)])].join('\n');
+}

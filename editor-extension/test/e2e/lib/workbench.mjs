@@ -113,6 +113,23 @@ export class Workbench {
     await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
+  // The text of the first quick pick row that matches `pattern`, once there is one.
+  async quickPickRow(pattern, timeoutMs) {
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: pattern }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch {
+      const rows = await this.page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();
+      throw new Error(`the quick pick shows: ${rows.map((r) => r.replace(/\s+/g, ' ')).join(' | ') || '(nothing)'}`);
+    }
+    return row.innerText();
+  }
+
+  async dismissQuickPick() {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
   // The text on screen in the Output panel, and the name of the channel it shows.
   async outputPanel() {
     const panel = this.page.locator('.part.panel');
