@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // End-to-end test of the extension in a real VS Code: code-server (VS Code 1.100's server and web
-// workbench) in headless Chromium, driven by playwright-core. See README.md in this folder.
+// workbench) in headless Chromium, driven by playwright-core. README.md in this folder tells more.
 //
 //   node editor-extension/test/e2e/run.mjs
 //
-// It installs what it needs first (install.sh, cached), installs the extension's .vsix, opens a
-// workspace whose .vscode/backends.json has one backend "api" (backend.py), and follows it in the
-// status bar through start, a SIGKILL and recovery, "Backend: Restart", "Backend: Show Logs" and
-// "Backend: Stop". Screenshots go to shots/. The last line reads "N passed, M failed".
+// It installs the editor (install.sh, cached) while `npm run package` builds the .vsix, installs the
+// .vsix into VS Code, opens a workspace whose .vscode/backends.json has one backend "api"
+// (fixtures/workspace/backend.py), and follows it in the status bar through start, a SIGKILL and
+// recovery, and the palette's "Backend: Show Status", "Restart", "Show Logs", "Stop" and "Start";
+// then it closes the editor and checks nothing is left running. Screenshots go to shots/.
+// The last line reads "N passed, M failed"; the exit code is 0 only when nothing failed.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
