@@ -71,6 +71,12 @@ export class Workbench {
     }, backend);
   }
 
+  // Waits until the recorder has seen `state` (since the last takeStates), however briefly it showed.
+  async waitForRecordedState(state, timeoutMs) {
+    await this.page.waitForFunction((s) => window.__e2eStates.includes(s), state, { timeout: timeoutMs })
+      .catch(async () => { throw new Error(`the status bar did not show "${state}" within ${timeoutMs} ms; it showed ${(await this.page.evaluate(() => window.__e2eStates)).join(' -> ')}`); });
+  }
+
   // The states recorded since recordStates, and forgets them.
   async takeStates() {
     return this.page.evaluate(() => {
@@ -110,7 +116,12 @@ export class Workbench {
     }
     if (screenshotFile) await this.screenshot(screenshotFile);
     await row.click();
-    await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+    // The palette is gone once the widget hides or holds another quick pick (a command may open one).
+    await this.page.waitForFunction(() => {
+      const widget = document.querySelector('.quick-input-widget');
+      const input = widget && widget.querySelector('input');
+      return !widget || widget.offsetParent === null || !input || !input.value.startsWith('>');
+    }, undefined, { timeout: 10_000 });
   }
 
   // The text of the first quick pick row that matches `pattern`, once there is one.
