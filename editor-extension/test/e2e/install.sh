@@ -21,7 +21,7 @@ CODE_SERVER_VERSION=4.100.3      # VS Code 1.100.3; the last code-server line th
 PLAYWRIGHT_CORE_VERSION=1.65.1
 STAMP="code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_CORE_VERSION"
 APT_PACKAGES=(chromium-headless-shell ripgrep build-essential python3 fonts-dejavu-core)
-NATIVE_MODULES=(node-pty @vscode/spdlog native-watchdog @vscode/deviceid)
+NATIVE_MODULES=(@vscode/spdlog node-pty native-watchdog @vscode/deviceid)   # the slowest first
 
 DIR="${1:-${BACKEND_SIDECAR_E2E_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/backend-sidecar-e2e}}"
 CS="$DIR/node_modules/code-server"
@@ -81,6 +81,9 @@ say "npm install in lib/vscode (from its shrinkwrap)"
 # The native builds take the longest (spdlog alone ~30 s of CPU): they start now, all at once, while
 # apt may still be busy, unless the compiler itself is one of the packages apt is bringing.
 export JOBS=max                                   # node-gyp: use every core
+# -O0: these modules serve a test editor, where their speed does not matter but compile time does
+# (spdlog's two C++ files build ~30% faster).
+export CFLAGS=-O0 CXXFLAGS=-O0
 [ -d /usr/include/node ] && export npm_config_nodedir=/usr   # the local headers; nothing to download
 node_gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
 [ -f "$node_gyp" ] || die "npm's bundled node-gyp is not at $node_gyp"
@@ -104,6 +107,7 @@ say "npm install in lib/vscode/extensions (the built-in extensions' dependencies
 (cd "$VSCODE/extensions" && step extensions-install npm install --omit=dev --ignore-scripts)
 wait_for_apt
 rg=$(command -v rg) || die "ripgrep is not on PATH"
+say "waiting for the native builds"
 for pid in "${builds[@]}"; do wait "$pid" || die "a native module did not build (see above)"; done
 
 cd "$VSCODE"

@@ -146,7 +146,10 @@ async function scenario() {
 
   await test('install code-server, Chromium and playwright-core (install.sh)', async () => {
     const { value: out, error } = await installing;
-    if (error) throw new Error(`install.sh failed: ${excerpt(error.message)}`);
+    if (error) {
+      const summary = error.message.split('\n').filter((l) => /^install failed: |did not finish within/.test(l)).pop();
+      throw new Error(`install.sh failed${summary ? `: ${summary}` : ''}\n${excerpt(error.message)}`);
+    }
     for (const line of out.trim().split('\n')) log(`  ${line}`);
     if (!fs.existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}`);
   });
@@ -157,7 +160,7 @@ async function scenario() {
     vsix = value;
     log(`${vsix.path}: ${(fs.statSync(vsix.path).size / 1e6).toFixed(1)} MB, sidecar ${(vsix.sidecarBytes / 1e6).toFixed(1)} MB`);
   }, { always: true });
-  if (failedAlready) return;
+  if (failedAlready) return console.log('(the editor could not be set up: the other tests did not run)');
   const watchdog = setTimeout(() => abort(`the run took longer than ${RUN_TIMEOUT_MS} ms (E2E_TIMEOUT_MS)`), RUN_TIMEOUT_MS);
   watchdog.unref();
 
