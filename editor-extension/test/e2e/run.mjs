@@ -12,7 +12,6 @@
 // The last line reads "N passed, M failed"; the exit code is 0 only when nothing failed.
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { CodeServer } from './lib/code-server.mjs';
 import { alive, commandLine, excerpt, killGroup, parentPid, processesIn, runBounded, waitUntil } from './lib/processes.mjs';
 import { obtainVsix } from './lib/vsix.mjs';
 import { Workbench } from './lib/workbench.mjs';
+import { makeWorkspace } from './lib/workspace.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EXTENSION_DIR = path.resolve(HERE, '../..');
@@ -84,44 +84,6 @@ function findFiles(dir, pattern, found = []) {
   return found;
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// The workspace: backend.py and .vscode/backends.json with the one backend "api".
-async function makeWorkspace(dir) {
-  const port = await freePort();
-  const workspace = path.join(dir, 'workspace');
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.copyFileSync(path.join(HERE, 'fixtures/workspace/backend.py'), path.join(workspace, 'backend.py'));
-  const pidFile = path.join(workspace, 'api.pid');
-  const config = {
-    backends: {
-      [BACKEND]: {
-        command: 'python3',
-        args: ['-u', path.join(workspace, 'backend.py')],
-        cwd: workspace,
-        env: { PORT: String(port), PID_FILE: pidFile },
-        port,
-        health: { http: 'http://127.0.0.1:${port}/health', intervalMs: 500, timeoutMs: 1000, startupTimeoutMs: 20000, failureThreshold: 3 },
-        // A 2 s backoff keeps "api: backoff" on screen long enough for a screenshot.
-        restart: { policy: 'on-failure', maxRestarts: 5, windowMs: 60000, backoff: { initialMs: 2000, factor: 2, maxMs: 8000, jitter: 0 } },
-        stop: { signal: 'SIGTERM', timeoutMs: 5000 },
-        autoStart: true,
-      },
-    },
-  };
-  fs.writeFileSync(path.join(workspace, '.vscode/backends.json'), `${JSON.stringify(config, null, 2)}\n`);
-  fs.writeFileSync(path.join(workspace, 'README.md'), '# e2e workspace\n\nMade by editor-extension/test/e2e/run.mjs.\n');
-  return { workspace, pidFile };
-}
-
 // The live backend's pid from its pid file, once it differs from `previous`.
 async function backendPid({ previous = null, timeoutMs = 30_000 } = {}) {
   const pid = await waitUntil(() => {
@@ -168,7 +130,7 @@ async function scenario() {
   for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f));
   run.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-sidecar-e2e-'));
   log(`run folder ${run.dir}`);
-  Object.assign(run, await makeWorkspace(run.dir));
+  Object.assign(run, await makeWorkspace(run.dir, BACKEND));
   run.server = new CodeServer({ installDir: INSTALL_DIR, runDir: run.dir, log });
 
   await test('the .vsix installs into VS Code', async () => {
