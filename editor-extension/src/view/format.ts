@@ -19,9 +19,12 @@ export function formatExit(exit: LastExit): string {
   return exit.signal ?? `code ${exit.code}`;
 }
 
-/** Escapes text for a Markdown tooltip: names and messages come from the user's config and processes. */
+/**
+ * Escapes text for a Markdown tooltip: names and messages come from the user's config and processes.
+ * Only what could start emphasis, code, a link, HTML, a table or a theme icon (`$(...)`) is escaped.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~$]/g, (c) => `\\${c}`);
+  return text.replace(/[\\`*_[\]<>#|~$]/g, (c) => `\\${c}`);
 }
 
 /** One line, at most `max` characters: notifications are no place for a wall of text. */
