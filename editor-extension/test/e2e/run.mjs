@@ -127,7 +127,7 @@ async function scenario() {
   watchdog.unref();
 
   fs.mkdirSync(SHOTS, { recursive: true });
-  for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f));
+  for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f), { force: true });
   run.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backend-sidecar-e2e-'));
   log(`run folder ${run.dir}`);
   Object.assign(run, await makeWorkspace(run.dir, BACKEND));
