@@ -14,6 +14,7 @@ export async function obtainVsix({ extensionDir, log }) {
   if (process.env.E2E_VSIX) {
     vsix = path.resolve(process.env.E2E_VSIX);
   } else {
+    const start = Date.now();
     // build:ts first: the bundle takes @backend-sidecar/client from its built dist/.
     log('npm run build:ts, then npm run package (bundle the extension, publish the sidecar, vsce)');
     await runBounded('npm', ['run', 'build:ts'], { cwd: path.dirname(extensionDir), timeoutMs: 300_000 })
@@ -21,6 +22,7 @@ export async function obtainVsix({ extensionDir, log }) {
     await runBounded('npm', ['run', 'package'], { cwd: extensionDir, timeoutMs: 300_000 })
       .catch((e) => { throw new Error(`npm run package failed: ${excerpt(e.message)}`); });
     vsix = path.join(extensionDir, 'backend-sidecar.vsix');
+    log(`packaged in ${((Date.now() - start) / 1000).toFixed(1)} s`);
   }
   if (!fs.existsSync(vsix)) throw new Error(`no .vsix at ${vsix}`);
   // The id VS Code lists it under, from the manifest inside the .vsix (python3: a zip reader at hand).
