@@ -55,7 +55,7 @@ rm -f "$DIR/.install-ok"
 
 apt_install() {
   local sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo -n)
-  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get update -q || echo "apt-get update failed: installing from the package lists at hand"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
 }
 missing=()
