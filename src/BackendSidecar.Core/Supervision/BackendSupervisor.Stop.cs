@@ -63,6 +63,7 @@ public sealed partial class BackendSupervisor
             return;
         }
 
+        _leaving = instance;
         SetState_NeedsGate(BackendState.Stopping, reason);
         // StopGroupAsync sends the signal before it first yields, so a stop without wait answers after the signal is out.
         _stopping = FinishStopAsync(instance, timeout, after, reason, cause);
@@ -89,6 +90,8 @@ public sealed partial class BackendSupervisor
             if (child.Exited.IsCompletedSuccessfully)
                 _lastExit = child.Exited.Result;
             RemoveState();
+            if (_leaving == instance)
+                _leaving = null;
             instance.Dispose();
             var exit = child.Exited.IsCompletedSuccessfully ? child.Exited.Result : null;
             var outcome = exit is null ? $"stopped {how}"
