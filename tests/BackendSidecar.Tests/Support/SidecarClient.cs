@@ -91,6 +91,25 @@ internal sealed class SidecarClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Writes <paramref name="backends"/> as the workspace's config.json, starts the sidecar and initializes it with that file.</summary>
+    public static async Task<SidecarClient> StartInitializedAsync(TestWorkspace workspace, JsonObject backends,
+        WireFraming framing = WireFraming.Ndjson, IEnumerable<string>? arguments = null,
+        [CallerFilePath] string callerFile = "", [CallerMemberName] string test = "")
+    {
+        var config = workspace.WriteConfig(backends);
+        var client = Start(workspace, framing, arguments, callerFile, test);
+        try
+        {
+            await client.InitializeAsync(configPath: config).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>A position in the messages received so far, to wait for what comes after it.</summary>
     public MessageCursor Cursor()
     {
