@@ -207,22 +207,40 @@ internal sealed class SidecarClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends bytes as they are (malformed input, hand-made frames). The transcript gets the parsed message when the text is
-    /// JSON, or else the text itself with <paramref name="note"/>.
+    /// Sends <paramref name="text"/> as one message in the client's framing, whatever it holds (malformed input on purpose).
+    /// The transcript gets the parsed message when the text is JSON, or else the text itself, with <paramref name="note"/>.
     /// </summary>
-    public Task SendRawAsync(byte[] bytes, string note)
+    public Task SendRawMessageAsync(string text, string note)
     {
         JsonNode? parsed = null;
         try
         {
-            parsed = JsonNode.Parse(bytes);
+            parsed = JsonNode.Parse(text);
         }
         catch (JsonException)
         {
         }
+        _transcript.In(parsed ?? JsonValue.Create(text), note);
+        return WriteAsync(WireFrames.Encode(Framing, text));
+    }
+
+    /// <summary>Sends bytes as they are, framing included (a broken header); the transcript gets their text.</summary>
+    public Task SendBytesAsync(byte[] bytes, string note)
+    {
         var text = Encoding.UTF8.GetString(bytes);
-        _transcript.In(parsed ?? JsonValue.Create(text.Length > 2000 ? text[..2000] + "…" : text), note);
+        _transcript.In(JsonValue.Create(text), note);
         return WriteAsync(bytes);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="json"/> as it is (a request the client's own API would not build) and waits for the response with
+    /// the id <paramref name="json"/> carries. The transcript has no method for it: the validator accepts only -32600/-32700 then.
+    /// </summary>
+    public async Task<JsonObject> RequestRawAsync(string json, string note)
+    {
+        var id = JsonNode.Parse(json)!["id"]!.DeepClone();
+        await SendRawMessageAsync(json, note).ConfigureAwait(false);
+        return await ResponseAsync(id).ConfigureAwait(false);
     }
 
     /// <summary>Closes the sidecar's stdin (end of input).</summary>
@@ -458,6 +476,22 @@ internal sealed class SidecarClient : IAsyncDisposable
 internal sealed class MessageCursor(SidecarClient client, int position)
 {
     public int Position { get; private set; } = position;
+
+    /// <summary>The next message of any kind (after the cursor) that matches; the cursor moves past it.</summary>
+    public async Task<JsonNode> NextMessageAsync(Func<JsonNode, bool> match, string what, TimeSpan? timeout = null)
+    {
+        var (message, index) = await client.WaitForAsync(match, Position, timeout, what).ConfigureAwait(false);
+        Position = index + 1;
+        return message;
+    }
+
+    /// <summary>The next response with id null (input that could not be read as a request) after the cursor: an error with <paramref name="code"/>.</summary>
+    public async Task<JsonObject> NextUnroutedErrorAsync(int code)
+    {
+        var response = await NextMessageAsync(m => m is JsonObject o && !o.ContainsKey("method") && o.ContainsKey("id") && o["id"] is null,
+            "a response with id null").ConfigureAwait(false);
+        return client.ErrorOf(response.AsObject(), code, "input that is not a request");
+    }
 
     /// <summary>The next notification (after the cursor) that matches; the cursor moves past it.</summary>
     public async Task<JsonObject> NextNotificationAsync(string method, Func<JsonObject, bool> match, string what, TimeSpan? timeout = null)
