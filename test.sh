@@ -41,7 +41,8 @@ if [ -f package.json ]; then
   step "npm ci"
   if npm ci --no-fund --no-audit; then
     step "TypeScript tests"
-    npm run --silent test:ts 2>&1 | tee "$results/ts.log"
+    # The C# end-to-end tests above wrote tests/transcripts; an empty folder must fail, not pass unchecked.
+    REQUIRE_TRANSCRIPTS=1 npm run --silent test:ts 2>&1 | tee "$results/ts.log"
     status=${PIPESTATUS[0]}
     p=$(grep -Eo '[0-9]+ passing' "$results/ts.log" | awk '{s+=$1} END {print s+0}')
     f=$(grep -Eo '[0-9]+ failing' "$results/ts.log" | awk '{s+=$1} END {print s+0}')

@@ -67,6 +67,11 @@ public sealed partial class BackendSupervisor
     /// <summary>
     /// After an instance ended on its own (exit, startup timeout, unhealthy): restart after a backoff, stay down, or give up.
     /// </summary>
+    /// <remarks>
+    /// A start waiting for the backend to run keeps waiting through automatic restarts (the next instance takes its attempt
+    /// over), so that its answer is the outcome: running, or the error the backend ends failed with. When the restarts run
+    /// out, that error is GaveUp; when there was no restart to make, it is what went wrong with the one attempt.
+    /// </remarks>
     /// <param name="attemptError">Why the current start attempt failed, if it had not become healthy; given to a waiting start.</param>
     private void Decide_NeedsGate(bool failure, string reason, SupervisorException? attemptError)
     {
@@ -75,15 +80,14 @@ public sealed partial class BackendSupervisor
         switch (decision)
         {
             case RestartDecision.Restart(var delay):
-                if (attemptError is not null) _attempt?.TrySetException(attemptError);
                 _nextRestartAt = now + delay;
                 SetState_NeedsGate(BackendState.Backoff, $"{reason}; restarting in {(long)delay.TotalMilliseconds} ms");
                 ScheduleRestart_NeedsGate(delay);
                 break;
 
             case RestartDecision.Stay(var why) when !failure:
-                if (attemptError is not null) _attempt?.TrySetException(attemptError);
                 SetState_NeedsGate(BackendState.Stopped, $"{reason}; {why}");
+                if (attemptError is not null) _attempt?.TrySetException(WithStatus_NeedsGate(attemptError));
                 break;
 
             case RestartDecision.Stay(var why):
@@ -91,7 +95,7 @@ public sealed partial class BackendSupervisor
                 break;
 
             case RestartDecision.GiveUp(var why):
-                GiveUp_NeedsGate($"gave up after {reason}: {why}", attemptError);
+                GiveUp_NeedsGate($"gave up after {reason}: {why}", _restarts.Count > 0 ? null : attemptError);
                 break;
         }
     }
@@ -100,8 +104,16 @@ public sealed partial class BackendSupervisor
     {
         _lastError = attemptError?.ToError() ?? new BackendError(BackendErrorKind.GaveUp, message);
         SetState_NeedsGate(BackendState.Failed, message);
-        _attempt?.TrySetException(attemptError ?? new SupervisorException(BackendErrorKind.GaveUp, message, Name) { Status = Status });
+        _attempt?.TrySetException(attemptError is not null
+            ? WithStatus_NeedsGate(attemptError)
+            : new SupervisorException(BackendErrorKind.GaveUp, message, Name) { Status = Status });
     }
+
+    /// <summary>A startup timeout reports the status the backend ended in, which is only known now.</summary>
+    private SupervisorException WithStatus_NeedsGate(SupervisorException error) =>
+        error.Kind == BackendErrorKind.StartupTimeout
+            ? new SupervisorException(error.Kind, error.Message, error.Backend) { Status = Status }
+            : error;
 
     private void ScheduleRestart_NeedsGate(TimeSpan delay)
     {

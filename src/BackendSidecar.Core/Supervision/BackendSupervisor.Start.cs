@@ -77,10 +77,15 @@ public sealed partial class BackendSupervisor
     /// </summary>
     private async Task<Task<BackendStatus>> SpawnAsync_NeedsGate(string reason)
     {
-        var attempt = new TaskCompletionSource<BackendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Nobody may be waiting for an automatic restart's attempt; observe its failure so it is not reported as unobserved.
-        _ = attempt.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-        _attempt = attempt;
+        // An automatic restart takes over the attempt a start may still be waiting on (see Decide_NeedsGate).
+        if (_attempt is not { Task.IsCompleted: false } attempt)
+        {
+            attempt = new TaskCompletionSource<BackendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Nobody may be waiting for an automatic restart's attempt; observe its failure so it is not reported as unobserved.
+            _ = attempt.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            _attempt = attempt;
+        }
+
         _nextRestartAt = null;
 
         try

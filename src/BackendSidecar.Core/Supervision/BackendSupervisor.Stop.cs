@@ -28,6 +28,7 @@ public sealed partial class BackendSupervisor
                 case BackendState.Stopped or BackendState.Failed:
                     return Status;
                 case BackendState.Backoff:
+                    _attempt?.TrySetException(new OperationCanceledException("stop requested before the backend became running"));
                     CancelBackoff_NeedsGate();
                     SetState_NeedsGate(BackendState.Stopped, "stop requested during backoff");
                     return Status;

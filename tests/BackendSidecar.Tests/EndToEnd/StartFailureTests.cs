@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using BackendSidecar.Testing;
+using BackendSidecar.Tests.Support;
+
+namespace BackendSidecar.Tests.EndToEnd;
+
+/// <summary>Every application error a start can end in, end to end, with the <c>data</c> the contract promises (CONTRACT.md, Errors).</summary>
+public sealed class StartFailureTests
+{
+    [Fact]
+    public async Task Start_UnknownBackend_IsRefusedWithTheKnownNames()
+    {
+        using var work = new TestWorkspace();
+        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject
+        {
+            ["api"] = new JsonObject { ["command"] = TestBackendApp.Path },
+            ["worker"] = new JsonObject { ["command"] = TestBackendApp.Path },
+        });
+
+        var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "nope" }, -32010);
+        Assert.Equal("nope", error.Obj("data").Str("backend"));
+        Assert.Equal(["api", "worker"], error.Obj("data").Arr("known").Select(k => k!.GetValue<string>()).Order());
+
+        await sidecar.CallForErrorAsync("subscribe", new JsonObject { ["logs"] = BackendConfigs.Strings(["api", "nope"]) }, -32010);
+        await sidecar.CallForErrorAsync("logs", new JsonObject { ["backend"] = "nope" }, -32010);
+    }
+
+    [Fact]
+    public async Task Initialize_InvalidInlineConfig_IsRefusedWithThePath_AndCanBeSentAgain()
+    {
+        using var work = new TestWorkspace();
+        await using var sidecar = SidecarClient.Start(work, WireFraming.Header);
+        var bad = new JsonObject { ["backends"] = new JsonObject { ["api"] = new JsonObject { ["command"] = "x", ["port"] = "eighty" } } };
+
+        var response = await sidecar.RequestAsync("initialize", new JsonObject
+        {
+            ["protocolVersion"] = "1.0",
+            ["clientInfo"] = new JsonObject { ["name"] = "e2e" },
+            ["config"] = bad,
+        });
+
+        var error = sidecar.ErrorOf(response, -32011, "initialize with a bad config");
+        Assert.Equal("$.backends.api.port", error.Obj("data").Str("path"));
+        var good = new JsonObject { ["backends"] = new JsonObject { ["api"] = new JsonObject { ["command"] = TestBackendApp.Path } } };
+        var init = await sidecar.InitializeAsync(config: good);
+        Assert.Equal("api", Assert.Single(init.Arr("backends")).Str("backend"));
+    }
+
+    [Fact]
+    public async Task Start_CommandNotFound_FailsWithWhatWasSearched()
+    {
+        using var work = new TestWorkspace();
+        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject
+        {
+            ["api"] = new JsonObject { ["command"] = "no-such-command-e2e", ["searchPaths"] = BackendConfigs.Strings(["venv/bin"]) },
+        });
+
+        var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32012);
+
+        var searched = error.Obj("data").Arr("searched").Select(s => s!.GetValue<string>()).ToList();
+        Assert.Contains(Path.Combine(work.Path, "venv", "bin", "no-such-command-e2e"), searched);
+        Assert.Equal("api", error.Obj("data").Str("backend"));
+        await AssertFailedWithAsync(sidecar, "api", -32012);
+    }
+
+    [Fact]
+    public async Task Start_NeverHealthyWithinStartupTimeout_FailsAndStopsTheProcess()
+    {
+        using var work = new TestWorkspace();
+        var port = TestWorkspace.FreePort();
+        var backend = BackendConfigs.TestBackend(port, "--ready-after-ms", "600000");
+        backend.Obj("health")["startupTimeoutMs"] = 400;
+        backend["restart"] = BackendConfigs.Restart(maxRestarts: 0, policy: "never");
+        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend }, WireFraming.Header);
+        var cursor = sidecar.Cursor();
+
+        var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32013);
+
+        var pid = (await cursor.NextStatusAsync("api", "starting")).Int("pid");
+        Assert.Equal("api", error.Obj("data").Obj("status").Str("backend"));
+        Assert.Contains("400 ms", error.Str("message"));
+        await AssertFailedWithAsync(sidecar, "api", -32013);
+        Assert.True(await ProcessProbe.WaitUntilGoneAsync(pid));
+    }
+
+    [Fact]
+    public async Task Start_ExitsBeforeHealthy_FailsWithExitCodeAndLastLines()
+    {
+        using var work = new TestWorkspace();
+        var port = TestWorkspace.FreePort();
+        var backend = BackendConfigs.TestBackend(port, "--print", "loading model", "--stderr", "fatal: no model file", "--exit-code", "3");
+        backend["args"] = BackendConfigs.Strings(["--print", "loading model", "--stderr", "fatal: no model file", "--exit-code", "3"]);
+        backend["restart"] = BackendConfigs.Restart(maxRestarts: 0, policy: "never");
+        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend });
+
+        var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32014);
+
+        var data = error.Obj("data");
+        Assert.Equal(3, data.Int("exitCode"));
+        Assert.True(data.IsNullMember("signal"));
+        var lastLines = data.Arr("lastLines").Select(l => l!.GetValue<string>()).ToList();
+        Assert.Contains("fatal: no model file", lastLines);
+        Assert.Contains("loading model", lastLines);
+        var status = await AssertFailedWithAsync(sidecar, "api", -32014);
+        Assert.Equal(3, status.Obj("lastExit").Int("code"));
+    }
+
+    [Fact]
+    public async Task Start_PortHeldByAForeignProcess_FailsNamingIt()
+    {
+        using var work = new TestWorkspace();
+        using var tracker = new ProcessTracker();
+        var port = TestWorkspace.FreePort();
+        var script = work.WriteScript("hold_port.py", """
+            import socket, sys, time
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", int(sys.argv[1])))
+            s.listen()
+            print("listening", flush=True)
+            time.sleep(3600)
+            """);
+        using var holder = Process.Start(new ProcessStartInfo("python3", [script, BackendConfigs.Text(port)]) { RedirectStandardOutput = true })!;
+        tracker.Track(holder.Id);
+        try
+        {
+            await new OutputLines(holder.StandardOutput.BaseStream).WaitForLineAsync(l => l == "listening");
+            await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = BackendConfigs.TestBackend(port) });
+
+            var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32015);
+
+            var data = error.Obj("data");
+            Assert.Equal((port, holder.Id), (data.Int("port"), data.Int("pid")));
+            Assert.StartsWith("python", data.Str("processName"));
+            await AssertFailedWithAsync(sidecar, "api", -32015);
+            Assert.True(ProcessProbe.IsAlive(holder.Id), "the foreign process must not be touched");
+        }
+        finally
+        {
+            holder.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Start_CrashingBeforeHealthyEveryTime_GivesUpAfterMaxRestarts()
+    {
+        using var work = new TestWorkspace();
+        var port = TestWorkspace.FreePort();
+        var backend = BackendConfigs.TestBackend(port);
+        backend["args"] = BackendConfigs.Strings(["--exit-code", "1"]);
+        backend["restart"] = BackendConfigs.Restart(maxRestarts: 2);
+        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend });
+
+        var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32016);
+
+        var status = error.Obj("data").Obj("status");
+        Assert.Equal(("failed", 2), (status.Str("state"), status.Int("restartCount")));
+        Assert.Equal(-32016, (await AssertFailedWithAsync(sidecar, "api", -32016)).Obj("lastError").Int("code"));
+        Assert.Equal(3, sidecar.BackendPids.Count);
+    }
+
+    [Fact]
+    public async Task Running_CrashingAgainAndAgain_GivesUpWithRestartCountAtMaxRestarts()
+    {
+        using var work = new TestWorkspace();
+        var port = TestWorkspace.FreePort();
+        var backend = BackendConfigs.TestBackend(port, "--exit-after-ms", "300", "--exit-code", "1");
+        backend["restart"] = BackendConfigs.Restart(maxRestarts: 1);
+        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend });
+        var cursor = sidecar.Cursor();
+
+        Assert.Equal("running", (await sidecar.CallAsync("start", new JsonObject { ["backend"] = "api" })).Str("state"));
+
+        var failed = await cursor.NextStatusAsync("api", "failed");
+        Assert.Equal(-32016, failed.Obj("lastError").Int("code"));
+        Assert.Equal(1, failed.Int("restartCount"));
+        Assert.Equal(1, failed.Obj("lastExit").Int("code"));
+    }
+
+    [Fact]
+    public async Task StartWait_CancelledByCancelRequest_AnswersRequestCancelled_AndTheStartGoesOn()
+    {
+        using var work = new TestWorkspace();
+        var port = TestWorkspace.FreePort();
+        var backend = BackendConfigs.TestBackend(port, "--ready-after-ms", "600000");
+        backend.Obj("health")["startupTimeoutMs"] = 60000;
+        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend }, WireFraming.Header);
+        var cursor = sidecar.Cursor();
+
+        var id = await sidecar.SendRequestAsync("start", new JsonObject { ["backend"] = "api", ["wait"] = true });
+        var pid = (await cursor.NextStatusAsync("api", "starting")).Int("pid");
+        await sidecar.NotifyAsync("$/cancelRequest", new JsonObject { ["id"] = id.DeepClone() });
+
+        sidecar.ErrorOf(await sidecar.ResponseAsync(id), -32800, "the cancelled start");
+        var status = Assert.Single((await sidecar.CallAsync("status"))!.Arr("backends"));
+        Assert.Equal(("starting", pid), (status.Str("state"), status.Int("pid")));
+        Assert.Equal("stopped", (await sidecar.CallAsync("stop", new JsonObject { ["backend"] = "api" })).Str("state"));
+        Assert.False(ProcessProbe.IsAlive(pid));
+    }
+
+    /// <summary>The backend's status says failed, with lastError.code <paramref name="code"/>.</summary>
+    private static async Task<JsonNode> AssertFailedWithAsync(SidecarClient sidecar, string backend, int code)
+    {
+        var status = Assert.Single((await sidecar.CallAsync("status", new JsonObject { ["backend"] = backend }))!.Arr("backends"))!;
+        Assert.Equal("failed", status.Str("state"));
+        Assert.Equal(code, status.Obj("lastError").Int("code"));
+        return status;
+    }
+}
