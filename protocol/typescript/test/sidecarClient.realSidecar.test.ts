@@ -28,6 +28,7 @@ describe('SidecarClient against the real sidecar', function () {
     sidecar.backendPids.add(started.pid!);
     assert.equal(started.state, 'running');
     assert.ok(isAlive(started.pid!), 'the backend pid should be a live process');
+    // The notifications of a transition arrive before the answer that reports its end.
     assert.deepEqual(changes.values.map((c) => [c.previousState, c.state]), [['stopped', 'starting'], ['starting', 'running']]);
 
     const status = await client.status();
@@ -53,11 +54,13 @@ describe('SidecarClient against the real sidecar', function () {
     sidecar.backendPids.add(restarted.pid!);
     assert.equal(restarted.state, 'running');
     assert.notEqual(restarted.pid, back.pid);
+    assert.deepEqual(changes.values.at(-1) && [changes.values.at(-1)!.state, changes.values.at(-1)!.pid], ['running', restarted.pid]);
     assert.deepEqual(await get(port, '/'), { pid: restarted.pid, tag: 'second', args: ['--port', String(port), '--tag', 'second'] });
 
     const stopped = await client.stop({ backend: 'api' });
     assert.equal(stopped.state, 'stopped');
     assert.equal(stopped.pid, null);
+    assert.deepEqual(changes.values.slice(-2).map((c) => [c.previousState, c.state]), [['running', 'stopping'], ['stopping', 'stopped']]);
     assert.equal(isAlive(restarted.pid!), false);
 
     const sidecarPid = client.pid!;
