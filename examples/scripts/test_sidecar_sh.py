@@ -40,7 +40,9 @@ class SidecarShTests(unittest.TestCase):
         self.assertIn("sidecar stopped -> starting: start requested", out[1:])
         self.assertIn(f"sidecar.sh: api is running (pid {api['pid']})", result.stderr)
         self.assertIn("sidecar.sh: api: running -> stopping", result.stderr)
-        self.assertTrue(result.stderr.rstrip().endswith("sidecar.sh: shut down: every backend stopped"), result.stderr)
+        # The shutdown answer comes after the last statusChanged, so the script has seen "stopped".
+        self.assertTrue(result.stderr.rstrip().endswith("sidecar.sh: api: stopping -> stopped\nsidecar.sh: shut down: every backend stopped"),
+                        result.stderr)
         self.assertFalse(is_alive(api["pid"]))
 
     def test_follow_prints_new_log_lines_as_they_come(self):
