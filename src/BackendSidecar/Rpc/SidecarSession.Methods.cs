@@ -41,6 +41,7 @@ internal sealed partial class SidecarSession
         var status = restart
             ? await Supervisor.RestartAsync(p.Backend, overrides, p.Wait, ct).ConfigureAwait(false)
             : await Supervisor.StartAsync(p.Backend, overrides, p.Wait, ct).ConfigureAwait(false);
+        await FlushStatusChangesAsync().ConfigureAwait(false);
         return DtoMapper.Status(status);
     }
 
@@ -48,8 +49,13 @@ internal sealed partial class SidecarSession
     {
         if (p.TimeoutMs is < 1) throw ContractErrors.InvalidParams("timeoutMs", $"must be >= 1, got {p.TimeoutMs}");
         var timeout = p.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
-        return DtoMapper.Status(await Supervisor.StopAsync(p.Backend, timeout, p.Wait, ct).ConfigureAwait(false));
+        var status = await Supervisor.StopAsync(p.Backend, timeout, p.Wait, ct).ConfigureAwait(false);
+        await FlushStatusChangesAsync().ConfigureAwait(false);
+        return DtoMapper.Status(status);
     }
+
+    /// <summary>Lets the statusChanged notifications of a transition go out before the answer that reports its end.</summary>
+    private Task FlushStatusChangesAsync() => _statuses?.FlushAsync() ?? Task.CompletedTask;
 
     private StatusResult Status(BackendParams p) =>
         new(p.Backend is null ? DtoMapper.Statuses(Supervisor.Status()) : [DtoMapper.Status(Supervisor.Get(p.Backend).Status)]);

@@ -154,6 +154,8 @@ internal sealed partial class SidecarSession : IAsyncDisposable
             _phase = Phase.ShuttingDown;
             if (_supervisor is { } supervisor)
                 await supervisor.ShutdownAsync().ConfigureAwait(false);
+            // The last statusChanged (each backend's "stopped") goes out before the answer, as for stop.
+            await FlushStatusChangesAsync().ConfigureAwait(false);
             _phase = Phase.ShutDown;
             return null;
         }
