@@ -36,6 +36,9 @@ internal sealed class StatusNotifier : IAsyncDisposable
     /// </summary>
     public Task FlushAsync()
     {
+        // Before the initialize answer nothing may be sent, so there is nothing to wait for (a shutdown that end of input
+        // starts during initialize must not wait for an answer that may never be written).
+        if (!_released.Task.IsCompleted) return Task.CompletedTask;
         var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         return _queue.Writer.TryWrite((null, sent)) ? sent.Task : Task.CompletedTask;
     }
