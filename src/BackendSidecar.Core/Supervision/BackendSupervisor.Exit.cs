@@ -68,13 +68,21 @@ public sealed partial class BackendSupervisor
     /// After an instance ended on its own (exit, startup timeout, unhealthy): restart after a backoff, stay down, or give up.
     /// </summary>
     /// <remarks>
-    /// A start waiting for the backend to run keeps waiting through automatic restarts (the next instance takes its attempt
-    /// over), so that its answer is the outcome: running, or the error the backend ends failed with. When the restarts run
-    /// out, that error is GaveUp; when there was no restart to make, it is what went wrong with the one attempt.
+    /// An attempt that a start request is waiting on and that fails before it is healthy is not retried: the backend ends
+    /// failed with that error, and the start is answered with it at once (with the exit and the last lines), because the
+    /// one who asked can act on it and a retry loop would only hide it. Attempts nobody waits on (autoStart, a start
+    /// without wait, automatic restarts) go by the restart policy; a start that waits on one of those gets its outcome:
+    /// running, or GaveUp when the restarts run out.
     /// </remarks>
     /// <param name="attemptError">Why the current start attempt failed, if it had not become healthy; given to a waiting start.</param>
     private void Decide_NeedsGate(bool failure, string reason, SupervisorException? attemptError)
     {
+        if (attemptError is not null && _attemptAwaited)
+        {
+            GiveUp_NeedsGate($"{reason}; not restarted, the waiting start is answered with the error", attemptError);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var decision = _restarts.Decide(failure, now, _services.Random());
         switch (decision)

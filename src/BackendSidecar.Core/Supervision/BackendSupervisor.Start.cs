@@ -34,6 +34,7 @@ public sealed partial class BackendSupervisor
                         attempt = Task.FromResult(Status);
                         break;
                     case BackendState.Starting when _attempt is not null:
+                        _attemptAwaited |= wait;
                         attempt = _attempt.Task;
                         break;
                     default:
@@ -41,6 +42,7 @@ public sealed partial class BackendSupervisor
                         CancelBackoff_NeedsGate();
                         _restarts.Reset();
                         attempt = await SpawnAsync_NeedsGate(pass == 0 ? "start requested" : "start requested after stop").ConfigureAwait(false);
+                        _attemptAwaited |= wait;
                         break;
                 }
             }
@@ -84,6 +86,7 @@ public sealed partial class BackendSupervisor
             // Nobody may be waiting for an automatic restart's attempt; observe its failure so it is not reported as unobserved.
             _ = attempt.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
             _attempt = attempt;
+            _attemptAwaited = false;
         }
 
         _nextRestartAt = null;

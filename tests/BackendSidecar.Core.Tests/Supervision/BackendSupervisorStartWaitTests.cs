@@ -5,8 +5,8 @@ using BackendSidecar.Testing;
 namespace BackendSidecar.Core.Tests.Supervision;
 
 /// <summary>
-/// A start with wait answers with the outcome: running, or the error the backend ends failed with. Automatic restarts in
-/// between do not end the wait (found by the end-to-end tests: the start used to answer -32014 while the backend restarted).
+/// A start that waits is answered with its own attempt's outcome: a failure before healthy is reported at once and the
+/// backend ends failed with it (no retry loop hides it). Attempts nobody waits on go by the restart policy.
 /// </summary>
 public sealed class BackendSupervisorStartWaitTests
 {
@@ -16,32 +16,51 @@ public sealed class BackendSupervisorStartWaitTests
     });
 
     [Fact]
-    public async Task StartWait_ExitsBeforeHealthyThenARestartGetsHealthy_AnswersRunning()
+    public async Task StartWait_ExitsBeforeHealthy_FailsAtOnceWithTheExitAndIsNotRestarted()
     {
         await using var h = Create();
         var start = h.Backend.StartAsync();
 
         (await h.Launcher.NextAsync()).Exit(1);
-        await h.WaitForStateAsync(BackendState.Backoff);
-        var second = await h.Launcher.NextAsync();
-        h.Health.Healthy = true;
 
-        var status = await h.AdvanceUntilAsync(start, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
-        Assert.Equal((BackendState.Running, second.Pid, 1), (status.State, status.Pid, status.RestartCount));
+        var ex = await Assert.ThrowsAsync<SupervisorException>(() => start.WaitAsync(TestTimeouts.Unexpected));
+        Assert.Equal(BackendErrorKind.ExitedBeforeHealthy, ex.Kind);
+        Assert.Equal(1, ex.Exit!.Code);
+        var status = h.Backend.Status;
+        Assert.Equal((BackendState.Failed, 0), (status.State, status.RestartCount));
+        Assert.Equal(BackendErrorKind.ExitedBeforeHealthy, status.LastError!.Kind);
+        Assert.Single(h.Launcher.All);
     }
 
     [Fact]
-    public async Task StartWait_ExitsBeforeHealthyEveryTime_GivesUpWithTheFailedStatus()
+    public async Task StartWithoutWait_ExitsBeforeHealthyEveryTime_RestartsUnderThePolicyThenGivesUp()
     {
         await using var h = Create(maxRestarts: 2);
         h.Launcher.Configure = child => child.Exit(1);
 
-        var ex = await Assert.ThrowsAsync<SupervisorException>(() => h.Backend.StartAsync().WaitAsync(TestTimeouts.Unexpected));
+        await h.Backend.StartAsync(wait: false);
+        await h.WaitForStateAsync(BackendState.Failed);
 
-        Assert.Equal(BackendErrorKind.GaveUp, ex.Kind);
-        Assert.Equal((BackendState.Failed, 2), (ex.Status!.State, ex.Status.RestartCount));
-        Assert.Equal(BackendErrorKind.GaveUp, h.Backend.Status.LastError!.Kind);
+        var status = h.Backend.Status;
+        Assert.Equal(2, status.RestartCount);
+        Assert.Equal(BackendErrorKind.GaveUp, status.LastError!.Kind);
         Assert.Equal(3, h.Launcher.All.Count);
+    }
+
+    [Fact]
+    public async Task StartWait_JoiningAnAutomaticRestart_AnswersRunningWhenItGetsHealthy()
+    {
+        await using var h = Create();
+        await h.Backend.StartAsync(wait: false);
+        (await h.Launcher.NextAsync()).Exit(1);
+        var second = await h.Launcher.NextAsync();
+        await h.WaitForStateAsync(BackendState.Starting, occurrence: 2);
+
+        var start = h.Backend.StartAsync();
+        h.Health.Healthy = true;
+
+        var status = await h.AdvanceUntilAsync(start, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+        Assert.Equal((BackendState.Running, second.Pid, 1), (status.State, status.Pid, status.RestartCount));
     }
 
     [Fact]
@@ -57,27 +76,15 @@ public sealed class BackendSupervisorStartWaitTests
         Assert.Equal(BackendErrorKind.ExitedBeforeHealthy, h.Backend.Status.LastError!.Kind);
     }
 
-    [Fact]
-    public async Task StartWait_StopDuringBackoff_EndsTheWaitAsCancelled()
-    {
-        await using var h = new SupervisorHarness(); // backoff 1000 ms on fake time: the restart waits
-        var start = h.Backend.StartAsync();
-        (await h.Launcher.NextAsync()).Exit(1);
-        await h.WaitForStateAsync(BackendState.Backoff);
-
-        var stopped = await h.Backend.StopAsync();
-
-        Assert.Equal(BackendState.Stopped, stopped.State);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start.WaitAsync(TestTimeouts.Unexpected));
-    }
-
-    [Fact]
-    public async Task StartWait_StartupTimeoutUnderPolicyNever_ReportsTheFailedStatus()
+    [Theory]
+    [InlineData(RestartPolicyKind.Never)]
+    [InlineData(RestartPolicyKind.OnFailure)]
+    public async Task StartWait_StartupTimeout_ReportsTheFailedStatus(RestartPolicyKind policy)
     {
         await using var h = new SupervisorHarness(o => o with
         {
             Health = o.Health! with { StartupTimeout = TimeSpan.FromSeconds(1) },
-            Restart = o.Restart with { Policy = RestartPolicyKind.Never },
+            Restart = o.Restart with { Policy = policy },
         });
         var start = h.Backend.StartAsync();
 
@@ -86,5 +93,7 @@ public sealed class BackendSupervisorStartWaitTests
 
         Assert.Equal(BackendErrorKind.StartupTimeout, ex.Kind);
         Assert.Equal(BackendState.Failed, ex.Status!.State);
+        Assert.Equal(BackendErrorKind.StartupTimeout, h.Backend.Status.LastError!.Kind);
+        Assert.Single(h.Launcher.All);
     }
 }

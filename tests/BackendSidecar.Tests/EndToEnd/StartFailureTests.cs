@@ -91,7 +91,8 @@ public sealed class StartFailureTests
         var port = TestWorkspace.FreePort();
         var backend = BackendConfigs.TestBackend(port, "--print", "loading model", "--stderr", "fatal: no model file", "--exit-code", "3");
         backend["args"] = BackendConfigs.Strings(["--print", "loading model", "--stderr", "fatal: no model file", "--exit-code", "3"]);
-        backend["restart"] = BackendConfigs.Restart(maxRestarts: 0, policy: "never");
+        // Restarts allowed: a start that waits is answered with its own attempt's failure, not retried.
+        backend["restart"] = BackendConfigs.Restart(maxRestarts: 3);
         await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend });
 
         var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32014);
@@ -104,6 +105,8 @@ public sealed class StartFailureTests
         Assert.Contains("loading model", lastLines);
         var status = await AssertFailedWithAsync(sidecar, "api", -32014);
         Assert.Equal(3, status.Obj("lastExit").Int("code"));
+        Assert.Equal(0, status.Int("restartCount"));
+        Assert.Single(sidecar.BackendPids);
     }
 
     [Fact]
@@ -142,7 +145,7 @@ public sealed class StartFailureTests
     }
 
     [Fact]
-    public async Task Start_CrashingBeforeHealthyEveryTime_GivesUpAfterMaxRestarts()
+    public async Task StartWithoutWait_CrashingBeforeHealthyEveryTime_GivesUpAfterMaxRestarts()
     {
         using var work = new TestWorkspace();
         var port = TestWorkspace.FreePort();
@@ -150,12 +153,13 @@ public sealed class StartFailureTests
         backend["args"] = BackendConfigs.Strings(["--exit-code", "1"]);
         backend["restart"] = BackendConfigs.Restart(maxRestarts: 2);
         await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend });
+        var cursor = sidecar.Cursor();
 
-        var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32016);
+        await sidecar.CallAsync("start", new JsonObject { ["backend"] = "api", ["wait"] = false });
 
-        var status = error.Obj("data").Obj("status");
-        Assert.Equal(("failed", 2), (status.Str("state"), status.Int("restartCount")));
-        Assert.Equal(-32016, (await AssertFailedWithAsync(sidecar, "api", -32016)).Obj("lastError").Int("code"));
+        var failed = await cursor.NextStatusAsync("api", "failed");
+        Assert.Equal(2, failed.Int("restartCount"));
+        Assert.Equal(-32016, failed.Obj("lastError").Int("code"));
         Assert.Equal(3, sidecar.BackendPids.Count);
     }
 
