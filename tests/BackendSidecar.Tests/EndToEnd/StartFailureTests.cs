@@ -150,12 +150,15 @@ public sealed class StartFailureTests
         backend["args"] = BackendConfigs.Strings(["--exit-code", "1"]);
         backend["restart"] = BackendConfigs.Restart(maxRestarts: 2);
         await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend });
+        var cursor = sidecar.Cursor();
 
         var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32016);
 
         var status = error.Obj("data").Obj("status");
         Assert.Equal(("failed", 2), (status.Str("state"), status.Int("restartCount")));
-        Assert.Equal(-32016, (await AssertFailedWithAsync(sidecar, "api", -32016)).Obj("lastError").Int("code"));
+        await AssertFailedWithAsync(sidecar, "api", -32016);
+        // Notifications come in order: once failed is seen, so is every instance's start.
+        await cursor.NextStatusAsync("api", "failed");
         Assert.Equal(3, sidecar.BackendPids.Count);
     }
 
@@ -164,17 +167,34 @@ public sealed class StartFailureTests
     {
         using var work = new TestWorkspace();
         var port = TestWorkspace.FreePort();
-        var backend = BackendConfigs.TestBackend(port, "--exit-after-ms", "300", "--exit-code", "1");
+        var backend = BackendConfigs.TestBackend(port);
         backend["restart"] = BackendConfigs.Restart(maxRestarts: 1);
         await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend });
         var cursor = sidecar.Cursor();
-
         Assert.Equal("running", (await sidecar.CallAsync("start", new JsonObject { ["backend"] = "api" })).Str("state"));
+
+        // test-backend exits with code 3 on GET /crash: a crash after it was healthy, twice.
+        await CrashAsync(port);
+        await cursor.NextStatusAsync("api", "running", p => p.Int("restartCount") == 1);
+        await CrashAsync(port);
 
         var failed = await cursor.NextStatusAsync("api", "failed");
         Assert.Equal(-32016, failed.Obj("lastError").Int("code"));
         Assert.Equal(1, failed.Int("restartCount"));
-        Assert.Equal(1, failed.Obj("lastExit").Int("code"));
+        Assert.Equal(3, failed.Obj("lastExit").Int("code"));
+    }
+
+    private static async Task CrashAsync(int port)
+    {
+        using var http = new HttpClient { Timeout = TestTimeouts.Unexpected };
+        try
+        {
+            await http.GetAsync(new Uri($"http://127.0.0.1:{port}/crash"));
+        }
+        catch (HttpRequestException)
+        {
+            // It exits before it answers.
+        }
     }
 
     [Fact]
