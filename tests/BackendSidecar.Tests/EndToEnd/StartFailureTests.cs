@@ -5,65 +5,9 @@ using BackendSidecar.Tests.Support;
 
 namespace BackendSidecar.Tests.EndToEnd;
 
-/// <summary>Every application error a start can end in, end to end, with the <c>data</c> the contract promises (CONTRACT.md, Errors).</summary>
+/// <summary>Starts that run a backend and fail, or give up, end to end, with the <c>data</c> the contract promises (CONTRACT.md, Errors).</summary>
 public sealed class StartFailureTests
 {
-    [Fact]
-    public async Task Start_UnknownBackend_IsRefusedWithTheKnownNames()
-    {
-        using var work = new TestWorkspace();
-        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject
-        {
-            ["api"] = new JsonObject { ["command"] = TestBackendApp.Path },
-            ["worker"] = new JsonObject { ["command"] = TestBackendApp.Path },
-        });
-
-        var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "nope" }, -32010);
-        Assert.Equal("nope", error.Obj("data").Str("backend"));
-        Assert.Equal(["api", "worker"], error.Obj("data").Arr("known").Select(k => k!.GetValue<string>()).Order());
-
-        await sidecar.CallForErrorAsync("subscribe", new JsonObject { ["logs"] = BackendConfigs.Strings(["api", "nope"]) }, -32010);
-        await sidecar.CallForErrorAsync("logs", new JsonObject { ["backend"] = "nope" }, -32010);
-    }
-
-    [Fact]
-    public async Task Initialize_InvalidInlineConfig_IsRefusedWithThePath_AndCanBeSentAgain()
-    {
-        using var work = new TestWorkspace();
-        await using var sidecar = SidecarClient.Start(work, WireFraming.Header);
-        var bad = new JsonObject { ["backends"] = new JsonObject { ["api"] = new JsonObject { ["command"] = "x", ["port"] = "eighty" } } };
-
-        var response = await sidecar.RequestAsync("initialize", new JsonObject
-        {
-            ["protocolVersion"] = "1.0",
-            ["clientInfo"] = new JsonObject { ["name"] = "e2e" },
-            ["config"] = bad,
-        });
-
-        var error = sidecar.ErrorOf(response, -32011, "initialize with a bad config");
-        Assert.Equal("$.backends.api.port", error.Obj("data").Str("path"));
-        var good = new JsonObject { ["backends"] = new JsonObject { ["api"] = new JsonObject { ["command"] = TestBackendApp.Path } } };
-        var init = await sidecar.InitializeAsync(config: good);
-        Assert.Equal("api", Assert.Single(init.Arr("backends")).Str("backend"));
-    }
-
-    [Fact]
-    public async Task Start_CommandNotFound_FailsWithWhatWasSearched()
-    {
-        using var work = new TestWorkspace();
-        await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject
-        {
-            ["api"] = new JsonObject { ["command"] = "no-such-command-e2e", ["searchPaths"] = BackendConfigs.Strings(["venv/bin"]) },
-        });
-
-        var error = await sidecar.CallForErrorAsync("start", new JsonObject { ["backend"] = "api" }, -32012);
-
-        var searched = error.Obj("data").Arr("searched").Select(s => s!.GetValue<string>()).ToList();
-        Assert.Contains(Path.Combine(work.Path, "venv", "bin", "no-such-command-e2e"), searched);
-        Assert.Equal("api", error.Obj("data").Str("backend"));
-        await AssertFailedWithAsync(sidecar, "api", -32012);
-    }
-
     [Fact]
     public async Task Start_NeverHealthyWithinStartupTimeout_FailsAndStopsTheProcess()
     {
@@ -80,7 +24,7 @@ public sealed class StartFailureTests
         var pid = (await cursor.NextStatusAsync("api", "starting")).Int("pid");
         Assert.Equal("api", error.Obj("data").Obj("status").Str("backend"));
         Assert.Contains("400 ms", error.Str("message"));
-        await AssertFailedWithAsync(sidecar, "api", -32013);
+        await Expect.FailedWithAsync(sidecar, "api", -32013);
         Assert.True(await ProcessProbe.WaitUntilGoneAsync(pid));
     }
 
@@ -89,7 +33,8 @@ public sealed class StartFailureTests
     {
         using var work = new TestWorkspace();
         var port = TestWorkspace.FreePort();
-        var backend = BackendConfigs.TestBackend(port, "--print", "loading model", "--stderr", "fatal: no model file", "--exit-code", "3");
+        // Health is checked on a port it never opens: it exits first.
+        var backend = BackendConfigs.TestBackend(port);
         backend["args"] = BackendConfigs.Strings(["--print", "loading model", "--stderr", "fatal: no model file", "--exit-code", "3"]);
         // Restarts allowed: a start that waits is answered with its own attempt's failure, not retried.
         backend["restart"] = BackendConfigs.Restart(maxRestarts: 3);
@@ -103,7 +48,7 @@ public sealed class StartFailureTests
         var lastLines = data.Arr("lastLines").Select(l => l!.GetValue<string>()).ToList();
         Assert.Contains("fatal: no model file", lastLines);
         Assert.Contains("loading model", lastLines);
-        var status = await AssertFailedWithAsync(sidecar, "api", -32014);
+        var status = await Expect.FailedWithAsync(sidecar, "api", -32014);
         Assert.Equal(3, status.Obj("lastExit").Int("code"));
         Assert.Equal(0, status.Int("restartCount"));
         Assert.Single(sidecar.BackendPids);
@@ -135,7 +80,7 @@ public sealed class StartFailureTests
             var data = error.Obj("data");
             Assert.Equal((port, holder.Id), (data.Int("port"), data.Int("pid")));
             Assert.StartsWith("python", data.Str("processName"));
-            await AssertFailedWithAsync(sidecar, "api", -32015);
+            await Expect.FailedWithAsync(sidecar, "api", -32015);
             Assert.True(ProcessProbe.IsAlive(holder.Id), "the foreign process must not be touched");
         }
         finally
@@ -168,17 +113,34 @@ public sealed class StartFailureTests
     {
         using var work = new TestWorkspace();
         var port = TestWorkspace.FreePort();
-        var backend = BackendConfigs.TestBackend(port, "--exit-after-ms", "300", "--exit-code", "1");
+        var backend = BackendConfigs.TestBackend(port);
         backend["restart"] = BackendConfigs.Restart(maxRestarts: 1);
         await using var sidecar = await SidecarClient.StartInitializedAsync(work, new JsonObject { ["api"] = backend });
         var cursor = sidecar.Cursor();
-
         Assert.Equal("running", (await sidecar.CallAsync("start", new JsonObject { ["backend"] = "api" })).Str("state"));
+
+        // test-backend exits with code 3 on GET /crash: a crash after it was healthy, twice.
+        await CrashAsync(port);
+        await cursor.NextStatusAsync("api", "running", p => p.Int("restartCount") == 1);
+        await CrashAsync(port);
 
         var failed = await cursor.NextStatusAsync("api", "failed");
         Assert.Equal(-32016, failed.Obj("lastError").Int("code"));
         Assert.Equal(1, failed.Int("restartCount"));
-        Assert.Equal(1, failed.Obj("lastExit").Int("code"));
+        Assert.Equal(3, failed.Obj("lastExit").Int("code"));
+    }
+
+    private static async Task CrashAsync(int port)
+    {
+        using var http = new HttpClient { Timeout = TestTimeouts.Unexpected };
+        try
+        {
+            await http.GetAsync(new Uri($"http://127.0.0.1:{port}/crash"));
+        }
+        catch (HttpRequestException)
+        {
+            // It exits before it answers.
+        }
     }
 
     [Fact]
@@ -200,14 +162,5 @@ public sealed class StartFailureTests
         Assert.Equal(("starting", pid), (status.Str("state"), status.Int("pid")));
         Assert.Equal("stopped", (await sidecar.CallAsync("stop", new JsonObject { ["backend"] = "api" })).Str("state"));
         Assert.False(ProcessProbe.IsAlive(pid));
-    }
-
-    /// <summary>The backend's status says failed, with lastError.code <paramref name="code"/>.</summary>
-    private static async Task<JsonNode> AssertFailedWithAsync(SidecarClient sidecar, string backend, int code)
-    {
-        var status = Assert.Single((await sidecar.CallAsync("status", new JsonObject { ["backend"] = backend }))!.Arr("backends"))!;
-        Assert.Equal("failed", status.Str("state"));
-        Assert.Equal(code, status.Obj("lastError").Int("code"));
-        return status;
     }
 }
