@@ -16,8 +16,12 @@ class FakeApp {
     listeners = new Map();
     /** Windows in the order they were created; closed ones stay, marked destroyed. */
     windows = [];
+    isPackaged = false;
     quitCalls = 0;
     quitted = false;
+    signalQuitted;
+    /** Resolves once a quit went through (was not prevented). */
+    hasQuit = new Promise((resolve) => { this.signalQuitted = resolve; });
     /** What `new BrowserWindow()` does in main.js. */
     createWindow(name) {
         const window = new FakeWindow(name, () => {
@@ -39,8 +43,10 @@ class FakeApp {
         let prevented = false;
         for (const listener of this.listeners.get('before-quit') ?? [])
             listener({ preventDefault: () => { prevented = true; } });
-        if (!prevented)
+        if (!prevented) {
             this.quitted = true;
+            this.signalQuitted();
+        }
     }
     /** What Electron does when the last window closes. */
     emitWindowAllClosed() {
