@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import Module = require('node:module');
 import { join } from 'node:path';
 import { BackendChannels } from '@backend-sidecar/electron-main-example';
-import { TestTimeouts, repoRoot } from '@backend-sidecar/test-support';
+import { TestTimeouts, repoRoot, withTimeout } from '@backend-sidecar/test-support';
 import { FakeApp, FakeIpcMain, FakeWebContents } from './fakeElectron';
 
 const exampleDir = join(repoRoot(), 'examples', 'electron-main');
@@ -71,11 +71,3 @@ describe('Electron example main.js (fake electron module)', () => {
     assert.match(dialogs[0]![1]!, /backend-sidecar could not be started: .*ENOENT.* \(-32097\)/);
   });
 });
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
