@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackendChannels, runBackendApp, type BackendApp, type BackendAppOptions } from '@backend-sidecar/electron-main-example';
-import { BackendFolder, EventRecorder, TestTimeouts, freePort, isAlive, killIfAlive, repoRoot, sidecarPath } from '@backend-sidecar/test-support';
+import { BackendFolder, EventRecorder, TestTimeouts, freePort, isAlive, killIfAlive, repoRoot, sidecarPath, withTimeout } from '@backend-sidecar/test-support';
 import { FakeApp, FakeIpcMain, type FakeWindow, type Sent } from './fakeElectron';
 
 interface Started {
@@ -158,12 +158,4 @@ describe('Electron main-process example (fake Electron, real sidecar)', function
 
 function states(sent: Sent[]): string[] {
   return sent.filter((s) => s.channel === BackendChannels.statusChanged).map((s) => s.payload.state);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -20,8 +20,12 @@ export class FakeApp implements AppLike {
   private readonly listeners = new Map<string, ((event: QuitEventLike) => void)[]>();
   /** Windows in the order they were created; closed ones stay, marked destroyed. */
   readonly windows: FakeWindow[] = [];
+  readonly isPackaged = false;
   quitCalls = 0;
   quitted = false;
+  private signalQuitted!: () => void;
+  /** Resolves once a quit went through (was not prevented). */
+  readonly hasQuit = new Promise<void>((resolve) => { this.signalQuitted = resolve; });
 
   /** What `new BrowserWindow()` does in main.js. */
   createWindow(name: string): FakeWindow {
@@ -45,7 +49,10 @@ export class FakeApp implements AppLike {
     this.quitCalls++;
     let prevented = false;
     for (const listener of this.listeners.get('before-quit') ?? []) listener({ preventDefault: () => { prevented = true; } });
-    if (!prevented) this.quitted = true;
+    if (!prevented) {
+      this.quitted = true;
+      this.signalQuitted();
+    }
   }
 
   /** What Electron does when the last window closes. */

@@ -58,3 +58,12 @@ export class EventRecorder<T> {
     this.subscription.dispose();
   }
 }
+
+/** The promise's value, or a rejection once `ms` have passed (a hang guard for awaits that have no event). */
+export function withTimeout<T>(promise: Promise<T>, ms: number = TestTimeouts.Unexpected): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
