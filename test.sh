@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The one command that runs every test: C# (xunit) and TypeScript (mocha), and the editor's end-to-end test.
+# The one command that runs every test: C# (xunit), TypeScript (mocha), the script examples (Python unittest),
+# and the editor's end-to-end test.
 # It installs what it needs first (dotnet restore, npm ci). The last line reads "N passed, N failed".
 #
 #   ./test.sh            everything
@@ -41,7 +42,8 @@ if [ -f package.json ]; then
   step "npm ci"
   if npm ci --no-fund --no-audit; then
     step "TypeScript tests"
-    npm run --silent test:ts 2>&1 | tee "$results/ts.log"
+    # The C# end-to-end tests above wrote tests/transcripts; an empty folder must fail, not pass unchecked.
+    REQUIRE_TRANSCRIPTS=1 npm run --silent test:ts 2>&1 | tee "$results/ts.log"
     status=${PIPESTATUS[0]}
     p=$(grep -Eo '[0-9]+ passing' "$results/ts.log" | awk '{s+=$1} END {print s+0}')
     f=$(grep -Eo '[0-9]+ failing' "$results/ts.log" | awk '{s+=$1} END {print s+0}')
@@ -49,6 +51,37 @@ if [ -f package.json ]; then
     if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the TypeScript test run"; fi
   else
     fail_step "npm ci"
+  fi
+fi
+
+step "Script examples (python3 -m unittest: sidecar_client.py and sidecar.sh)"
+if command -v python3 >/dev/null; then
+  PYTHONDONTWRITEBYTECODE=1 python3 -m unittest discover -s examples/scripts -p 'test_*.py' -v 2>&1 | tee "$results/scripts.log"
+  status=${PIPESTATUS[0]}
+  # unittest ends with "Ran N tests" then "OK", "OK (skipped=S)" or "FAILED (failures=F, errors=E, skipped=S)".
+  ran=$(grep -Eo '^Ran [0-9]+ test' "$results/scripts.log" | tail -1 | tr -dc 0-9)
+  summary=$(grep -E '^(OK|FAILED)( \(.*\))?$' "$results/scripts.log" | tail -1)
+  f=$(printf '%s' "$summary" | grep -Eo '(failures|errors)=[0-9]+' | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
+  s=$(printf '%s' "$summary" | grep -Eo 'skipped=[0-9]+' | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + ${ran:-0} - f - s)); failed=$((failed + f))
+  if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the script examples' test run"; fi
+else
+  fail_step "python3 is missing (the script examples' tests need it)"
+fi
+
+if [ "${SKIP_E2E:-0}" = 1 ]; then
+  step "VS Code end-to-end test: skipped (SKIP_E2E=1)"
+else
+  step "VS Code end-to-end test (editor-extension/test/e2e)"
+  node editor-extension/test/e2e/run.mjs 2>&1 | tee "$results/e2e.log"
+  status=${PIPESTATUS[0]}
+  counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$results/e2e.log" | tail -n 1)
+  if [ -n "$counts" ]; then
+    p=${counts%% passed*}; f=${counts#*passed, }; f=${f%% failed}
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the end-to-end test run (exit $status)"; fi
+  else
+    fail_step "the end-to-end test printed no result (exit $status)"
   fi
 fi
 

@@ -110,6 +110,11 @@ export class ProtocolValidator {
       return [...errors, ...this.#check({ $ref: ref(schemaName) }, message.error, '/error')];
     }
     if (requestMethod === undefined || requestMethod === null) {
+      // -32700 and -32600 answer input that may have had no method at all (a request with "method": 42 keeps its id).
+      if ('error' in message && unroutedCodes.has(message.error?.code)) {
+        const schemaName = this.errorSchemas.get(message.error.code);
+        return [...errors, ...this.#check({ $ref: ref(schemaName) }, message.error, '/error')];
+      }
       return [...errors, `cannot tell which method response ${JSON.stringify(message.id)} answers: give "method" in the transcript line or record the request as an "in" line`];
     }
     if ('error' in message) return [...errors, ...this.validateError(requestMethod, message.error)];

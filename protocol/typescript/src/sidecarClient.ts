@@ -1,6 +1,6 @@
 import {
   CancellationToken, Emitter, StreamMessageReader, StreamMessageWriter, createMessageConnection,
-  type Event, type MessageConnection,
+  type Event, type MessageConnection, type MessageReader, type MessageWriter,
 } from 'vscode-jsonrpc/node';
 import {
   DiagnoseRequest, ExitNotification, InitializeRequest, LogNotification, LogsRequest, ProtocolVersion, RestartRequest,
@@ -11,6 +11,7 @@ import {
   type SubscribeParams, type SubscribeResult,
 } from './generated/protocol';
 import type { SidecarConfig } from './generated/sidecarConfig';
+import { tapReader, tapWriter, type MessageObserver } from './messageTap';
 import { ClientErrorCodes, SidecarError, isConnectionFailure, toSidecarError, type ConnectionClosedData } from './sidecarError';
 import { SidecarProcess, type SidecarExit } from './sidecarProcess';
 
@@ -42,6 +43,11 @@ export interface SidecarClientOptions {
   stderr?: (line: string) => void;
   /** How long to wait for the initialize answer before killing the sidecar. Default: 30000. */
   initializeTimeoutMs?: number;
+  /**
+   * Called with every message sent and received, initialize included (a protocol trace). It runs
+   * before the message is handled; a throwing observer is ignored.
+   */
+  onMessage?: MessageObserver;
 }
 
 /**
@@ -86,7 +92,13 @@ export class SidecarClient {
    */
   static async start(options: SidecarClientOptions): Promise<SidecarClient> {
     const sidecar = SidecarProcess.spawn(options.command, options.args ?? [], options);
-    const connection = createMessageConnection(new StreamMessageReader(sidecar.child.stdout), new StreamMessageWriter(sidecar.child.stdin));
+    let reader: MessageReader = new StreamMessageReader(sidecar.child.stdout);
+    let writer: MessageWriter = new StreamMessageWriter(sidecar.child.stdin);
+    if (options.onMessage) {
+      reader = tapReader(reader, options.onMessage);
+      writer = tapWriter(writer, options.onMessage);
+    }
+    const connection = createMessageConnection(reader, writer);
     const client = new SidecarClient(sidecar, connection);
     connection.listen();
     const params: InitializeParams = {

@@ -47,6 +47,28 @@ describe('transcript validation', () => {
     assert.ok(errors.some((e) => e.line === 5 && /cannot tell which method/.test(e.message)));
   });
 
+  it('validateTranscript_InvalidRequestAnsweredWithItsId_NeedsNoMethod', async () => {
+    const text = [
+      line({ dir: 'in', message: { jsonrpc: '2.0', id: 'm1', method: 42 } }),
+      line({ dir: 'out', message: { jsonrpc: '2.0', id: 'm1', error: { code: -32600, message: 'Invalid request' } } }),
+      line({ dir: 'out', message: { jsonrpc: '2.0', id: 'm2', error: { code: -32602, message: 'Invalid params' } } }),
+    ].join('\n');
+
+    const { errors } = await validateTranscript(text);
+
+    assert.deepEqual(errors.map((e) => e.line), [3]);
+    assert.match(errors[0]!.message, /cannot tell which method response "m2" answers/);
+  });
+
+  it('validateTranscript_EmptyBatch_IsAProblemOnlyWhenTheSidecarSendsIt', async () => {
+    const text = [line({ dir: 'in', message: [] }), line({ dir: 'out', message: [] })].join('\n');
+
+    const { errors } = await validateTranscript(text);
+
+    assert.deepEqual(errors.map((e) => e.line), [2]);
+    assert.match(errors[0]!.message, /an empty batch/);
+  });
+
   it('validateTranscript_IncomingMessages_AreCheckedOnlyWhenAsked', async () => {
     const text = line({ dir: 'in', message: request(1, 'logs', { tail: 'all' }) });
 

@@ -67,23 +67,35 @@ public sealed partial class BackendSupervisor
     /// <summary>
     /// After an instance ended on its own (exit, startup timeout, unhealthy): restart after a backoff, stay down, or give up.
     /// </summary>
+    /// <remarks>
+    /// An attempt that a start request is waiting on and that fails before it is healthy is not retried: the backend ends
+    /// failed with that error, and the start is answered with it at once (with the exit and the last lines), because the
+    /// one who asked can act on it and a retry loop would only hide it. Attempts nobody waits on (autoStart, a start
+    /// without wait, automatic restarts) go by the restart policy; a start that waits on one of those gets its outcome:
+    /// running, or GaveUp when the restarts run out.
+    /// </remarks>
     /// <param name="attemptError">Why the current start attempt failed, if it had not become healthy; given to a waiting start.</param>
     private void Decide_NeedsGate(bool failure, string reason, SupervisorException? attemptError)
     {
+        if (attemptError is not null && _attemptAwaited)
+        {
+            GiveUp_NeedsGate($"{reason}; not restarted, the waiting start is answered with the error", attemptError);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         var decision = _restarts.Decide(failure, now, _services.Random());
         switch (decision)
         {
             case RestartDecision.Restart(var delay):
-                if (attemptError is not null) _attempt?.TrySetException(attemptError);
                 _nextRestartAt = now + delay;
                 SetState_NeedsGate(BackendState.Backoff, $"{reason}; restarting in {(long)delay.TotalMilliseconds} ms");
                 ScheduleRestart_NeedsGate(delay);
                 break;
 
             case RestartDecision.Stay(var why) when !failure:
-                if (attemptError is not null) _attempt?.TrySetException(attemptError);
                 SetState_NeedsGate(BackendState.Stopped, $"{reason}; {why}");
+                if (attemptError is not null) _attempt?.TrySetException(WithStatus_NeedsGate(attemptError));
                 break;
 
             case RestartDecision.Stay(var why):
@@ -91,7 +103,7 @@ public sealed partial class BackendSupervisor
                 break;
 
             case RestartDecision.GiveUp(var why):
-                GiveUp_NeedsGate($"gave up after {reason}: {why}", attemptError);
+                GiveUp_NeedsGate($"gave up after {reason}: {why}", _restarts.Count > 0 ? null : attemptError);
                 break;
         }
     }
@@ -100,8 +112,16 @@ public sealed partial class BackendSupervisor
     {
         _lastError = attemptError?.ToError() ?? new BackendError(BackendErrorKind.GaveUp, message);
         SetState_NeedsGate(BackendState.Failed, message);
-        _attempt?.TrySetException(attemptError ?? new SupervisorException(BackendErrorKind.GaveUp, message, Name) { Status = Status });
+        _attempt?.TrySetException(attemptError is not null
+            ? WithStatus_NeedsGate(attemptError)
+            : new SupervisorException(BackendErrorKind.GaveUp, message, Name) { Status = Status });
     }
+
+    /// <summary>A startup timeout reports the status the backend ended in, which is only known now.</summary>
+    private SupervisorException WithStatus_NeedsGate(SupervisorException error) =>
+        error.Kind == BackendErrorKind.StartupTimeout
+            ? new SupervisorException(error.Kind, error.Message, error.Backend) { Status = Status }
+            : error;
 
     private void ScheduleRestart_NeedsGate(TimeSpan delay)
     {

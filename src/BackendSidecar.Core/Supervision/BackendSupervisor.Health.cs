@@ -59,8 +59,8 @@ public sealed partial class BackendSupervisor
             var reason = $"not healthy within {ms} ms{last}";
             var error = new SupervisorException(BackendErrorKind.StartupTimeout, reason, Name);
             _lastError = error.ToError();
+            // A waiting start learns the outcome once the instance is gone and the restart policy has decided.
             BeginStop_NeedsGate(instance, reason, Options.Stop.Timeout, AfterStop.RestartDecision, error);
-            _attempt?.TrySetException(new SupervisorException(BackendErrorKind.StartupTimeout, reason, Name) { Status = Status });
         }
     }
 

@@ -34,6 +34,7 @@ public sealed partial class BackendSupervisor
                         attempt = Task.FromResult(Status);
                         break;
                     case BackendState.Starting when _attempt is not null:
+                        _attemptAwaited |= wait;
                         attempt = _attempt.Task;
                         break;
                     default:
@@ -41,6 +42,7 @@ public sealed partial class BackendSupervisor
                         CancelBackoff_NeedsGate();
                         _restarts.Reset();
                         attempt = await SpawnAsync_NeedsGate(pass == 0 ? "start requested" : "start requested after stop").ConfigureAwait(false);
+                        _attemptAwaited |= wait;
                         break;
                 }
             }
@@ -77,10 +79,16 @@ public sealed partial class BackendSupervisor
     /// </summary>
     private async Task<Task<BackendStatus>> SpawnAsync_NeedsGate(string reason)
     {
-        var attempt = new TaskCompletionSource<BackendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Nobody may be waiting for an automatic restart's attempt; observe its failure so it is not reported as unobserved.
-        _ = attempt.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-        _attempt = attempt;
+        // An automatic restart takes over the attempt a start may still be waiting on (see Decide_NeedsGate).
+        if (_attempt is not { Task.IsCompleted: false } attempt)
+        {
+            attempt = new TaskCompletionSource<BackendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Nobody may be waiting for an automatic restart's attempt; observe its failure so it is not reported as unobserved.
+            _ = attempt.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            _attempt = attempt;
+            _attemptAwaited = false;
+        }
+
         _nextRestartAt = null;
 
         try

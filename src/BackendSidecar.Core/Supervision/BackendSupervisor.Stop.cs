@@ -28,6 +28,7 @@ public sealed partial class BackendSupervisor
                 case BackendState.Stopped or BackendState.Failed:
                     return Status;
                 case BackendState.Backoff:
+                    _attempt?.TrySetException(new OperationCanceledException("stop requested before the backend became running"));
                     CancelBackoff_NeedsGate();
                     SetState_NeedsGate(BackendState.Stopped, "stop requested during backoff");
                     return Status;
@@ -63,6 +64,7 @@ public sealed partial class BackendSupervisor
             return;
         }
 
+        _leaving = instance;
         SetState_NeedsGate(BackendState.Stopping, reason);
         // StopGroupAsync sends the signal before it first yields, so a stop without wait answers after the signal is out.
         _stopping = FinishStopAsync(instance, timeout, after, reason, cause);
@@ -89,6 +91,8 @@ public sealed partial class BackendSupervisor
             if (child.Exited.IsCompletedSuccessfully)
                 _lastExit = child.Exited.Result;
             RemoveState();
+            if (_leaving == instance)
+                _leaving = null;
             instance.Dispose();
             var exit = child.Exited.IsCompletedSuccessfully ? child.Exited.Result : null;
             var outcome = exit is null ? $"stopped {how}"

@@ -29,6 +29,10 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
     private BackendState _state = BackendState.Stopped;
     private StartOverrides _overrides = StartOverrides.None;
     private Instance? _instance;
+    // Whether a start request waits on _attempt: such an attempt's failure before healthy is reported, not retried.
+    private bool _attemptAwaited;
+    // The instance being stopped: no longer the current one, but its pid is still the one a host sees while stopping.
+    private Instance? _leaving;
     private HealthSnapshot? _health;
     private Processes.ProcessExit? _lastExit;
     private BackendError? _lastError;
@@ -79,7 +83,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
 
     private BackendStatus Snapshot_NeedsGate()
     {
-        var i = _instance;
+        var i = _instance ?? (_state == BackendState.Stopping ? _leaving : null);
         return new BackendStatus(
             Backend: Options.Name,
             State: _state,

@@ -230,8 +230,12 @@ public sealed partial class JsonRpcConnection
         }
         catch (Exception ex)
         {
-            Report(JsonRpcDiagnosticKind.HandlerFailed, $"'{request.Method}' failed: {ex.Message}", ex);
-            return ErrorBytes(request.Id, MapException(ex));
+            var error = MapException(ex);
+            // An exception the mapper turns into an application error (unknown backend, cannot start) is an answer, not a
+            // failure of the handler: reporting it would put a stack trace in the log for every expected error.
+            if (error.Code == JsonRpcErrorCodes.InternalError)
+                Report(JsonRpcDiagnosticKind.HandlerFailed, $"'{request.Method}' failed: {ex.Message}", ex);
+            return ErrorBytes(request.Id, error);
         }
         finally
         {

@@ -13,7 +13,7 @@ namespace BackendSidecar.JsonRpc.Framing;
 /// A line over <see cref="MessageFramingOptions.MaxMessageBytes"/> is reported as
 /// <see cref="FrameStatus.TooLarge"/> as soon as it passes the limit; the rest of it is discarded as it
 /// streams in, up to the next newline, and the line after it is read normally. A last line without its
-/// newline is <see cref="FrameStatus.Truncated"/> (its bytes are in the frame's payload).
+/// newline is still a message: the end of input ends it, as for <c>printf '{...}' | backend-sidecar</c>.
 /// </para>
 /// </remarks>
 public sealed class NewlineFraming : MessageFraming
@@ -156,9 +156,15 @@ public sealed class NewlineFraming : MessageFraming
             return InboundFrame.Truncated("input ended inside a refused line");
         }
 
-        var partial = _pending is null ? [] : _pending.WrittenSpan.ToArray();
+        var last = _pending is null ? [] : _pending.WrittenSpan.ToArray();
         ResetPending();
-        return IsBlank(partial) ? null : InboundFrame.Truncated("input ended inside a line (no final newline)", partial);
+        var trimmed = last.AsSpan();
+        if (trimmed.Length > 0 && trimmed[^1] == (byte)'\r')
+        {
+            trimmed = trimmed[..^1];
+        }
+
+        return IsBlank(trimmed) ? null : InboundFrame.Message(last.AsMemory(0, trimmed.Length));
     }
 
     private long PendingLength => _pending?.WrittenCount ?? 0;

@@ -23,7 +23,7 @@ internal static class CheckCommand
 
         var preflight = new Preflight(new LinuxPortInspector(), EnvironmentBuilder.CurrentProcessEnvironment);
         var errors = 0;
-        await stdout.WriteLineAsync($"{config.SourcePath}: configuration is valid ({config.Backends.Count} backends)");
+        await stdout.WriteLineAsync($"{config.SourcePath}: configuration is valid ({config.Backends.Count} {(config.Backends.Count == 1 ? "backend" : "backends")})");
         foreach (var backend in config.Backends)
         {
             await stdout.WriteLineAsync(backend.Name);

@@ -38,18 +38,36 @@ internal sealed partial class SidecarSession
             throw ContractErrors.InvalidParams("secretEnv", "names must not be empty and values must be strings");
 
         var overrides = new StartOverrides(p.Args, p.Env, p.SecretEnv, p.ResetOverrides);
-        var status = restart
-            ? await Supervisor.RestartAsync(p.Backend, overrides, p.Wait, ct).ConfigureAwait(false)
-            : await Supervisor.StartAsync(p.Backend, overrides, p.Wait, ct).ConfigureAwait(false);
-        return DtoMapper.Status(status);
+        try
+        {
+            var status = restart
+                ? await Supervisor.RestartAsync(p.Backend, overrides, p.Wait, ct).ConfigureAwait(false)
+                : await Supervisor.StartAsync(p.Backend, overrides, p.Wait, ct).ConfigureAwait(false);
+            return DtoMapper.Status(status);
+        }
+        finally
+        {
+            // An error answer too: the statusChanged to failed must reach the client before the -32012 that caused it.
+            await FlushStatusChangesAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task<BackendStatusDto> StopAsync(StopParams p, CancellationToken ct)
     {
         if (p.TimeoutMs is < 1) throw ContractErrors.InvalidParams("timeoutMs", $"must be >= 1, got {p.TimeoutMs}");
         var timeout = p.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
-        return DtoMapper.Status(await Supervisor.StopAsync(p.Backend, timeout, p.Wait, ct).ConfigureAwait(false));
+        try
+        {
+            return DtoMapper.Status(await Supervisor.StopAsync(p.Backend, timeout, p.Wait, ct).ConfigureAwait(false));
+        }
+        finally
+        {
+            await FlushStatusChangesAsync().ConfigureAwait(false);
+        }
     }
+
+    /// <summary>Lets the statusChanged notifications of a transition go out before the answer that reports its end.</summary>
+    private Task FlushStatusChangesAsync() => _statuses?.FlushAsync() ?? Task.CompletedTask;
 
     private StatusResult Status(BackendParams p) =>
         new(p.Backend is null ? DtoMapper.Statuses(Supervisor.Status()) : [DtoMapper.Status(Supervisor.Get(p.Backend).Status)]);

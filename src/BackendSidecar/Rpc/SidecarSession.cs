@@ -95,7 +95,8 @@ internal sealed partial class SidecarSession : IAsyncDisposable
                 WatchParent(parent);
 
             await supervisor.ReapOrphansAsync().ConfigureAwait(false);
-            _phase = Phase.Ready;
+            // End of input may have begun a shutdown meanwhile; that one stands.
+            if (_phase == Phase.Initializing) _phase = Phase.Ready;
             _logger.LogInformation("initialized by {Client} {Version}: {Count} backends from {Source}",
                 p.ClientInfo.Name, p.ClientInfo.Version ?? "", config.Backends.Count, config.SourcePath ?? "the initialize request");
             return new InitializeResult(ProtocolVersion, new ServerInfo("backend-sidecar", Program.Version), DtoMapper.Statuses(supervisor.Status()));
@@ -111,9 +112,12 @@ internal sealed partial class SidecarSession : IAsyncDisposable
     /// <summary>Runs once the initialize response is written: statusChanged may flow from now on, then autoStart.</summary>
     public void OnReplied(string method)
     {
-        if (method != "initialize" || _phase != Phase.Ready || _supervisor is not { } supervisor) return;
+        if (method != "initialize" || _supervisor is not { } supervisor || _phase is Phase.AwaitingInitialize or Phase.Initializing) return;
+        // Released even when a shutdown came in first (a client may send it the moment it reads the answer, before this
+        // runs): that shutdown waits for the notifications queued before it.
         _statuses?.Release();
-        _ = StartAutoStartAsync(supervisor);
+        if (_phase == Phase.Ready)
+            _ = StartAutoStartAsync(supervisor);
     }
 
     private async Task StartAutoStartAsync(Supervisor supervisor)
@@ -154,6 +158,8 @@ internal sealed partial class SidecarSession : IAsyncDisposable
             _phase = Phase.ShuttingDown;
             if (_supervisor is { } supervisor)
                 await supervisor.ShutdownAsync().ConfigureAwait(false);
+            // The last statusChanged (each backend's "stopped") goes out before the answer, as for stop.
+            await FlushStatusChangesAsync().ConfigureAwait(false);
             _phase = Phase.ShutDown;
             return null;
         }

@@ -22,6 +22,7 @@ public sealed class BackendSupervisorStopTests
         Assert.Equal("SIGTERM", status.LastExit!.SignalName);
         Assert.Equal([BackendState.Starting, BackendState.Running, BackendState.Stopping, BackendState.Stopped], h.Changes.Select(c => c.Status.State));
         Assert.Equal("stop requested", h.Changes[2].Reason);
+        Assert.Equal(child.Pid, h.Changes[2].Status.Pid);
     }
 
     [Fact]
@@ -57,6 +58,7 @@ public sealed class BackendSupervisorStopTests
         var status = await h.Backend.StopAsync(wait: false);
 
         Assert.Equal(BackendState.Stopping, status.State);
+        Assert.Equal(h.Launcher.All.Single().Pid, status.Pid); // still alive, so still shown
         Assert.Equal([Signals.SIGTERM], h.Launcher.All.Single().SignalsReceived);
     }
 

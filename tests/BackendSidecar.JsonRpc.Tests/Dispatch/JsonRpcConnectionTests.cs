@@ -118,6 +118,22 @@ public class JsonRpcConnectionTests
     }
 
     [Fact]
+    public async Task ExceptionMapper_MappedException_IsAnAnswerNotReportedAsHandlerFailure()
+    {
+        var diagnostics = new ConcurrentQueue<JsonRpcDiagnostic>();
+        var options = new JsonRpcConnectionOptions
+        {
+            ExceptionMapper = ex => ex is InvalidOperationException ? new JsonRpcError(-32012, "cannot start") : null,
+            Diagnostics = diagnostics.Enqueue,
+        };
+        await using var h = ConnectionHarness.Start(FramingKind.Ndjson, options: options);
+
+        WireAssert.IsError(await h.CallAsync(Json.Request(1, "fail")), -32012, "1");
+
+        Assert.DoesNotContain(diagnostics, d => d.Kind == JsonRpcDiagnosticKind.HandlerFailed);
+    }
+
+    [Fact]
     public async Task RawHandler_NullResult_AnswersJsonNull()
     {
         await using var h = ConnectionHarness.Start(FramingKind.Header);

@@ -102,16 +102,36 @@ public class OversizeAndBrokenFramingTests
         Assert.Equal(DisconnectReason.ProtocolViolation, await h.Run.WaitAsync(TestTimeouts.Unexpected));
     }
 
-    [Theory]
-    [InlineData(FramingKind.Header, "Content-Length: 50\r\n\r\n{\"jsonrpc\"")]
-    [InlineData(FramingKind.Ndjson, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")]
-    public async Task TruncatedAtEnd_AnswersParseErrorAndEndsWithTruncatedMessage(FramingKind kind, string input)
+    [Fact]
+    public async Task Header_TruncatedAtEnd_AnswersParseErrorAndEndsWithTruncatedMessage()
     {
-        await using var h = ConnectionHarness.Start(kind);
+        await using var h = ConnectionHarness.Start(FramingKind.Header);
 
-        await h.SendRawAsync(input);
+        await h.SendRawAsync("Content-Length: 50\r\n\r\n{\"jsonrpc\"");
 
         Assert.Equal(DisconnectReason.TruncatedMessage, await h.EndAsync());
+        WireAssert.IsError(await h.Output.ReadAsync(), JsonRpcErrorCodes.ParseError, "null");
+    }
+
+    [Fact]
+    public async Task Ndjson_LastLineWithoutNewline_IsAnsweredBeforeTheEnd()
+    {
+        await using var h = ConnectionHarness.Start(FramingKind.Ndjson);
+
+        await h.SendRawAsync(Json.Request(1, "ping"));
+
+        Assert.Equal(DisconnectReason.EndOfStream, await h.EndAsync());
+        WireAssert.IsResult(await h.Output.ReadAsync(), "1");
+    }
+
+    [Fact]
+    public async Task Ndjson_CutOffLastLine_AnswersParseErrorAndEndsNormally()
+    {
+        await using var h = ConnectionHarness.Start(FramingKind.Ndjson);
+
+        await h.SendRawAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"meth");
+
+        Assert.Equal(DisconnectReason.EndOfStream, await h.EndAsync());
         WireAssert.IsError(await h.Output.ReadAsync(), JsonRpcErrorCodes.ParseError, "null");
     }
 }

@@ -45,16 +45,14 @@ public class NewlineFramingTests
     }
 
     [Fact]
-    public async Task ReadAsync_IncompleteLastLine_ReturnsTruncatedWithItsBytes()
+    public async Task ReadAsync_LastLineWithoutNewline_IsStillAMessage()
     {
         await using var h = new FramingHarness(FramingKind.Ndjson);
-        await h.WriteAsync("{\"a\":1}\n{\"b\":");
+        await h.WriteAsync("{\"a\":1}\n{\"b\":2}\r");
         await h.Input.Writer.CompleteAsync();
 
         Assert.Equal("{\"a\":1}", await h.ReadMessageAsync());
-        var frame = await h.ReadAsync();
-        Assert.Equal(FrameStatus.Truncated, frame!.Status);
-        Assert.Equal("{\"b\":", Encoding.UTF8.GetString(frame.Payload.Span));
+        Assert.Equal("{\"b\":2}", await h.ReadMessageAsync());
         Assert.Null(await h.ReadAsync());
     }
 

@@ -668,9 +668,12 @@ export namespace InitializeRequest {
  *
  * A running backend answers with its status at once. With wait (the default) the answer comes once
  * the backend is running, or as an error if it cannot get there (the backend then ends failed with
- * lastError.code set to that error's code); with wait: false, as soon as the process is spawned
- * (state starting). A $/cancelRequest ends the wait with -32800; the start goes on (call stop to
- * abandon it). A failed backend is tried again.
+ * lastError.code set to that error's code: a waited-on attempt that exits or times out before it is
+ * healthy is answered with -32014 or -32013 at once and not retried; attempts nobody waits on, from
+ * autoStart or wait: false, go by the restart policy, and a start that joins one of those gets
+ * -32016 when the restarts run out); with wait: false, as soon as the process is spawned (state
+ * starting). A $/cancelRequest ends the wait with -32800; the start goes on (call stop to abandon
+ * it). A failed backend is tried again.
  */
 export namespace StartRequest {
   export const method = "start" as const;

@@ -2,12 +2,12 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SidecarClient, type Event, type SidecarClientOptions, type SidecarConfig } from '@backend-sidecar/client';
+import { SidecarClient, type SidecarClientOptions, type SidecarConfig } from '@backend-sidecar/client';
+import { TestTimeouts, isAlive, killIfAlive, nextEvent } from '@backend-sidecar/test-support';
 import { fakeSidecarPath } from './paths';
 import { validateTranscript } from './protocolTools';
 
-/** Bounds for waiting on events: Expected to show that something does NOT happen, Unexpected as a hang guard. */
-export const TestTimeouts = { Expected: 200, Unexpected: 20000 } as const;
+export { TestTimeouts, isAlive, nextEvent };
 
 export interface FakeSession {
   client: SidecarClient;
@@ -81,44 +81,4 @@ export async function assertTranscriptValid(transcriptPath: string): Promise<voi
   }
   const result = await validateTranscript(text, { checkIncoming: true });
   assert.deepEqual(result.errors, [], `transcript ${transcriptPath} does not match the OpenRPC document`);
-}
-
-/** Resolves with the first event matching the predicate; rejects after timeoutMs. */
-export function nextEvent<T>(event: Event<T>, predicate: (value: T) => boolean = () => true, timeoutMs: number = TestTimeouts.Unexpected): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`no matching event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const subscription = event((value) => {
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve(value);
-    });
-  });
-}
-
-/** Whether a process is alive; a zombie (state Z, not reaped here) counts as dead. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-function killIfAlive(pid: number): void {
-  if (!isAlive(pid)) return;
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Gone meanwhile.
-  }
 }

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 export const packageRoot: string = findPackageRoot(__dirname);
 /** The protocol folder (the OpenRPC document, README.md). */
 export const protocolDir: string = dirname(packageRoot);
+/** The repository root (where BackendSidecar.sln is). */
+export const repositoryRoot: string = dirname(protocolDir);
 export const fakeSidecarPath: string = join(packageRoot, 'test', 'fixtures', 'fakeSidecar.mjs');
 
 function findPackageRoot(start: string): string {

@@ -1,0 +1,100 @@
+import { ClientErrorCodes, ErrorCodes, SidecarError } from '@backend-sidecar/client';
+import { describeExit, type SidecarCrash } from './controller/sidecarController';
+import { SetupError } from './setupError';
+import { oneLine } from './view/format';
+
+// What a failure looks like to the user: one sentence they can act on and the buttons that help.
+// Never a stack trace: only messages and the contract's error data are used.
+
+/** The buttons a notification may offer. */
+export type ErrorAction = 'openConfig' | 'openSettings' | 'showLogs' | 'showSidecarLog' | 'restartSidecar';
+
+export const errorActionTitles: Record<ErrorAction, string> = {
+  openConfig: 'Open Config',
+  openSettings: 'Open Settings',
+  showLogs: 'Show Logs',
+  showSidecarLog: 'Show Sidecar Log',
+  restartSidecar: 'Restart Sidecar',
+};
+
+export interface ErrorPresentation {
+  /** 'none': nothing to show (the user cancelled). */
+  severity: 'error' | 'warning' | 'none';
+  message: string;
+  actions: ErrorAction[];
+  /** The backend the error is about, for Show Logs. */
+  backend?: string;
+}
+
+/**
+ * Turns any failure of an action into what to show.
+ * @param backend The backend the action was for, when the error does not say.
+ */
+export function presentError(error: unknown, backend?: string): ErrorPresentation {
+  if (error instanceof SetupError) return presentSetupError(error);
+  if (!(error instanceof SidecarError)) {
+    return { severity: 'error', message: oneLine(error instanceof Error ? error.message : String(error)), actions: [] };
+  }
+  const named = (error.data as { backend?: unknown } | undefined)?.backend;
+  const who = typeof named === 'string' ? named : backend;
+  const subject = who ?? 'the backend';
+  const result = (message: string, actions: ErrorAction[], severity: 'error' | 'warning' = 'error'): ErrorPresentation => ({
+    severity, message: oneLine(message), actions, ...(who !== undefined ? { backend: who } : {}),
+  });
+
+  if (error.is(ErrorCodes.RequestCancelled)) return { severity: 'none', message: 'cancelled', actions: [] };
+  if (error.is(ErrorCodes.CannotStart)) {
+    const searched = error.data?.searched?.length ? ` Searched: ${error.data.searched.join(', ')}.` : '';
+    return result(`Cannot start ${subject}: ${error.message}.${searched}`, ['openConfig']);
+  }
+  if (error.is(ErrorCodes.PortInUse)) {
+    const d = error.data;
+    const holder = d?.pid != null ? `${d.processName ?? 'a process'} (PID ${d.pid})` : 'a process the sidecar cannot name';
+    return result(`Cannot start ${subject}: port ${d?.port ?? '?'} is in use by ${holder}, which the sidecar did not start. Stop it or change the port.`, ['openConfig']);
+  }
+  if (error.is(ErrorCodes.StartupTimeout)) return result(`${subject} did not become healthy in time: ${error.message}`, ['showLogs']);
+  if (error.is(ErrorCodes.ExitedBeforeHealthy)) {
+    const d = error.data;
+    const how = d ? (d.signal ?? `code ${d.exitCode}`) : undefined;
+    const last = d?.lastLines?.filter((l) => l.trim() !== '').at(-1);
+    return result(`${subject} exited${how ? ` (${how})` : ''} before it became healthy${last ? `: ${last}` : '.'}`, ['showLogs']);
+  }
+  if (error.is(ErrorCodes.TooManyRestarts)) return result(`${subject} gave up: ${error.message}`, ['showLogs']);
+  if (error.is(ErrorCodes.InvalidConfiguration)) {
+    const path = error.data?.path ? ` at ${error.data.path}` : '';
+    return result(`The backends configuration is invalid${path}: ${error.message}`, ['openConfig']);
+  }
+  if (error.is(ErrorCodes.UnknownBackend)) {
+    const known = error.data?.known?.length ? ` Configured: ${error.data.known.join(', ')}.` : '';
+    return result(`${error.message}.${known}`, ['openConfig']);
+  }
+  if (error.is(ErrorCodes.ShuttingDown)) return result('backend-sidecar is shutting down.', [], 'warning');
+  if (error.is(ClientErrorCodes.ConnectionClosed)) return result(`backend-sidecar is not running: ${error.message}`, ['showSidecarLog', 'restartSidecar']);
+  return result(error.message, ['showSidecarLog']);
+}
+
+function presentSetupError(error: SetupError): ErrorPresentation {
+  const searched = error.searched.length ? ` Searched: ${error.searched.join(', ')}.` : '';
+  switch (error.problem) {
+    case 'noWorkspace':
+      return { severity: 'warning', message: 'Open a folder with a backends.json to use Backend Sidecar.', actions: [] };
+    case 'configNotFound':
+      return { severity: 'warning', message: oneLine(`No backends configuration: ${error.message}.${searched} Create .vscode/backends.json or set backendSidecar.configFile.`), actions: ['openSettings'] };
+    case 'sidecarNotFound':
+      return { severity: 'error', message: oneLine(`${error.message}.${searched} Set backendSidecar.sidecarPath to a backend-sidecar executable.`), actions: ['openSettings'] };
+  }
+}
+
+/**
+ * The notice for a sidecar crash that is being restarted. When it is not (too many crashes), the
+ * session's failed state carries the error and that is what gets shown.
+ */
+export function presentCrash(crash: SidecarCrash): ErrorPresentation | undefined {
+  if (!crash.restart) return undefined;
+  const minutes = Math.round(crash.windowMs / 60_000);
+  return {
+    severity: 'warning',
+    message: `backend-sidecar exited unexpectedly (${describeExit(crash.exit)}); restarting it (restart ${crash.attempt} of at most ${crash.maxRestarts} in ${minutes} minutes).`,
+    actions: ['showSidecarLog'],
+  };
+}

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The repository root: the first folder above `start` that holds BackendSidecar.sln. */
+export function repoRoot(start: string = __dirname): string {
+  let dir = start;
+  for (let i = 0; i < 20; i++) {
+    if (existsSync(join(dir, 'BackendSidecar.sln'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error(`no BackendSidecar.sln above ${start}`);
+}
+
+/**
+ * The built sidecar executable (./test.sh builds it before the Node tests run). BACKEND_SIDECAR_PATH
+ * overrides it, e.g. for a published build.
+ */
+export function sidecarPath(): string {
+  const path = process.env.BACKEND_SIDECAR_PATH ?? join(repoRoot(), 'src', 'BackendSidecar', 'bin', 'Release', 'net10.0', 'backend-sidecar');
+  if (!existsSync(path)) {
+    throw new Error(`${path} does not exist: build the sidecar first (dotnet build src/BackendSidecar -c Release), or set BACKEND_SIDECAR_PATH`);
+  }
+  return path;
+}
