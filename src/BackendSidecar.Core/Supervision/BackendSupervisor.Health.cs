@@ -72,7 +72,8 @@ public sealed partial class BackendSupervisor
             // Ends when the instance is retired.
             while (true)
             {
-                await Task.Delay(health.Interval, _time, instance.Token).ConfigureAwait(false);
+                await Task.Delay(HealthPolling.UntilNextTick(_time.GetTimestamp(), _time.TimestampFrequency, health.Interval), _time, instance.Token)
+                    .ConfigureAwait(false);
                 var result = await instance.Probe!.CheckAsync(instance.Token).ConfigureAwait(false);
                 await OnLivenessResultAsync(instance, health, result).ConfigureAwait(false);
             }

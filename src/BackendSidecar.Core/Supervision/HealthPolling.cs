@@ -1,8 +1,9 @@
 namespace BackendSidecar.Core.Supervision;
 
 /// <summary>
-/// How fast readiness is polled while a backend starts. Fast at first, so readiness is noticed within milliseconds of the
-/// backend answering (hand-written managers poll every 1 to 10 s), slower for backends that take long to load.
+/// When health is checked. While a backend starts: fast at first, so readiness is noticed within milliseconds of the
+/// backend answering (hand-written managers poll every 1 to 10 s), slower for backends that take long to load. Once it
+/// runs: on the ticks of its interval, shared by every backend.
 /// </summary>
 public static class HealthPolling
 {
@@ -12,6 +13,23 @@ public static class HealthPolling
 
     /// <summary>After 10 s of starting (a model loading), a check every 100 ms is plenty.</summary>
     private static readonly TimeSpan FastPhase = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The wait until the next multiple of <paramref name="interval"/> on the monotonic clock, at least half an interval.
+    /// Liveness checks fall on these ticks, so every backend with the same interval is checked in the same instant: one
+    /// timer wake-up and one burst of thread-pool work for all of them, instead of wake-ups spread over the interval.
+    /// The sidecar's idle CPU is mostly those wake-ups, not the checks: with 50 backends checked every second, bench/
+    /// measured 1.7-1.9% of a core with checks spread out and 0.5% on shared ticks.
+    /// </summary>
+    public static TimeSpan UntilNextTick(long timestamp, long frequency, TimeSpan interval)
+    {
+        var period = Math.Max(1, (long)(interval.TotalSeconds * frequency));
+        var wait = period - (timestamp % period);
+        // Timers count whole milliseconds and may fire a little before the tick: a wait of a fraction of the period means
+        // the tick just passed, and the one after it is meant. So checks stay at least half an interval apart.
+        if (wait * 2 < period) wait += period;
+        return TimeSpan.FromTicks((long)((Int128)wait * TimeSpan.TicksPerSecond / frequency));
+    }
 
     /// <param name="attempt">0 after the first failed check.</param>
     /// <param name="elapsed">Time since the backend was spawned.</param>
