@@ -37,7 +37,8 @@ internal sealed class RpcRoundTripBdn : Scenario
         var samples = statistics.OriginalValues.Select(ns => ns / NsPerMs).ToArray();
         report.Add(new ResultRow(Name, "status round trip, mean per iteration", "ms", samples,
             statistics.Median / NsPerMs, statistics.Percentiles.P90 / NsPerMs, statistics.Max / NsPerMs,
-            "median < 0.15 ms", statistics.Median / NsPerMs < 0.15,
-            $"BenchmarkDotNet, {statistics.N} iterations of {summary.Reports.Single().AllMeasurements.FirstOrDefault().Operations} calls"));
+            null, null,
+            $"BenchmarkDotNet, {statistics.N} iterations of {summary.Reports.Single().AllMeasurements.FirstOrDefault().Operations} calls; " +
+            "includes the client's own serialisation and the wake-up of the calling thread, which the rpc row leaves out"));
     }
 }
