@@ -23,9 +23,9 @@ internal sealed class LogThroughput : Scenario
     public override void Run(BenchContext context, ScenarioReport report)
     {
         var iterations = context.Iterations(7, 2);
-        var bare = new List<double>();
-        var sidecar = new List<double>();
-        var subscribed = new List<double>();
+        var bare = new List<Writes>();
+        var sidecar = new List<Writes>();
+        var subscribed = new List<Writes>();
         var lag = new List<double>();
         var verified = 0;
         var runs = 0;
@@ -44,19 +44,25 @@ internal sealed class LogThroughput : Scenario
             verified += (ok ? 1 : 0) + (okSubscribed ? 1 : 0);
         }
 
-        var bareRow = report.Samples("backend write time, bare fast pipe reader", "ms", bare);
-        var sidecarRow = report.Samples("backend write time, under the sidecar", "ms", sidecar);
+        var bareRow = report.Samples("backend write time, bare fast pipe reader", "ms", [.. bare.Select(w => w.Ms)]);
+        var sidecarRow = report.Samples("backend write time, under the sidecar", "ms", [.. sidecar.Select(w => w.Ms)]);
         var ratio = sidecarRow.Median / bareRow.Median;
         report.Single("write time ratio, sidecar / bare (medians)", "x", ratio, "<= 1.2x", ratio <= 1.2);
-        var subscribedRow = report.Samples("backend write time, sidecar with a client subscribed to log", "ms", subscribed);
+        var subscribedRow = report.Samples("backend write time, sidecar with a client subscribed to log", "ms", [.. subscribed.Select(w => w.Ms)]);
         report.Single("write time ratio, subscribed / bare (medians)", "x", subscribedRow.Median / bareRow.Median);
+        // Where the extra time goes: waiting for the reader (blocked on a full pipe) or for a CPU (preempted).
+        report.Samples("backend CPU time, bare / under the sidecar", "ms", [.. bare.Select(w => w.CpuMs)],
+            note: $"under the sidecar: median {Stats.Of([.. sidecar.Select(w => w.CpuMs)]).Median:0.0} ms");
+        report.Samples("backend blocked on a full pipe, under the sidecar", "times", [.. sidecar.Select(w => (double)w.Blocked)],
+            note: $"bare reader: median {Stats.Of([.. bare.Select(w => (double)w.Blocked)]).Median:0}");
+        report.Samples("backend preempted, under the sidecar", "times", [.. sidecar.Select(w => (double)w.Preempted)],
+            note: $"bare reader: median {Stats.Of([.. bare.Select(w => (double)w.Preempted)]).Median:0}");
         report.Samples("backend's last write -> stopped received", "ms", lag,
             note: "reading, splitting and writing the file to the end, then the exit");
         report.Single("runs with every line in the log file", "runs", verified, $"all {runs}", verified == runs);
     }
 
-    /// <returns>The backend's write time in ms.</returns>
-    private static double BareRun(BenchContext context)
+    private static Writes BareRun(BenchContext context)
     {
         var backend = context.Artifacts.Backend;
         var info = new ProcessStartInfo(backend) { RedirectStandardError = true, UseShellExecute = false };
@@ -69,11 +75,11 @@ internal sealed class LogThroughput : Scenario
         var read = lines.Single(l => l.StartsWith("read ", StringComparison.Ordinal)).Split(' ');
         if (long.Parse(read[2], CultureInfo.InvariantCulture) != Lines)
             throw new InvalidOperationException("the bare reader did not get every line: " + string.Join(" | ", lines));
-        return WriteTime(lines.Single(l => l.StartsWith("wrote ", StringComparison.Ordinal))).Ms;
+        return WriteTime(lines.Single(l => l.StartsWith("wrote ", StringComparison.Ordinal)));
     }
 
-    /// <returns>The backend's write time, the time from its last write to stopped received, and whether the file is complete.</returns>
-    private static (double WriteMs, double DrainMs, bool Complete) SidecarRun(BenchContext context, bool subscribe)
+    /// <returns>The backend's writes, the time from its last write to stopped received, and whether the file is complete.</returns>
+    private static (Writes Writes, double DrainMs, bool Complete) SidecarRun(BenchContext context, bool subscribe)
     {
         var work = context.Artifacts.NewWorkDirectory("log");
         var config = Backends.Config(context, work, "flood", "flood", "--lines", Lines.ToString(CultureInfo.InvariantCulture),
@@ -89,15 +95,19 @@ internal sealed class LogThroughput : Scenario
 
         var file = Path.Combine(work, "flood.log");
         var (complete, wrote) = Verify(file);
-        var (ms, endedAt) = WriteTime(wrote ?? throw new InvalidOperationException($"no \"wrote\" line in {file}"));
+        var writes = WriteTime(wrote ?? throw new InvalidOperationException($"no \"wrote\" line in {file}"));
         if (!complete) BenchContext.Progress($"log file {file} is missing lines");
-        return (ms, Clock.Ms(endedAt, stopped.Timestamp), complete);
+        return (writes, Clock.Ms(writes.EndedAt, stopped.Timestamp), complete);
     }
 
-    private static (double Ms, long EndedAt) WriteTime(string wrote)
+    /// <summary>The backend's own account of its writes (see bench-backend.c, flood).</summary>
+    private readonly record struct Writes(double Ms, long EndedAt, double CpuMs, long Blocked, long Preempted);
+
+    private static Writes WriteTime(string wrote)
     {
         var parts = wrote.Split(' ');
-        return (long.Parse(parts[1], CultureInfo.InvariantCulture) / 1e6, long.Parse(parts[3], CultureInfo.InvariantCulture));
+        long At(int i) => long.Parse(parts[i], CultureInfo.InvariantCulture);
+        return new Writes(At(1) / 1e6, At(3), At(4) / 1e6, At(5), At(6));
     }
 
     /// <summary>Every stdout line "line NNNNNN xxx..." once, in order, 99 characters; returns the stderr "wrote" line too.</summary>

@@ -15,7 +15,8 @@
  *       prints "answered <ns>".
  *   bench-backend flood --lines N --bytes B
  *       writes N numbered lines of B bytes (newline included) to stdout, one write(2) each, as fast as it can, then
- *       prints "wrote <ns elapsed> <lines> <ns at the end>" on stderr and exits 0.
+ *       prints "wrote <ns elapsed> <lines> <ns at the end> <ns on CPU> <voluntary> <involuntary context switches>"
+ *       on stderr and exits 0.
  *   bench-backend spawn -- CMD ARGS...
  *       the bare spawn: prints "spawn <ns>" (taken just before posix_spawn) and runs CMD with the same stdout.
  *   bench-backend read-bare -- CMD ARGS...
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -232,7 +234,11 @@ static int run_flood(int argc, char **argv)
         }
     }
     long long ended = now_ns();
-    fprintf(stderr, "wrote %lld %d %lld\n", ended - started, lines, ended);
+    /* Why a write took long: blocked on a full pipe (voluntary switches) or waiting for a CPU (involuntary ones). */
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    long long cpu = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000000LL + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1000LL;
+    fprintf(stderr, "wrote %lld %d %lld %lld %ld %ld\n", ended - started, lines, ended, cpu, usage.ru_nvcsw, usage.ru_nivcsw);
     return 0;
 }
 
