@@ -10,6 +10,10 @@ internal static class ProcFs
 
     public static int Threads(int pid) => (int)StatusKiB(pid, "Threads:");
 
+    /// <summary>RSS split by kind, in MB: the process's own memory, mapped files (code), shared memory (JIT double mapping).</summary>
+    public static (double Anon, double File, double Shmem) RssBreakdownMb(int pid) =>
+        (StatusKiB(pid, "RssAnon:") * 1024 / 1e6, StatusKiB(pid, "RssFile:") * 1024 / 1e6, StatusKiB(pid, "RssShmem:") * 1024 / 1e6);
+
     public static int OpenFds(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
 
     /// <summary>Thread names (comm, at most 15 characters) with their counts, numbers stripped so alike threads group.</summary>

@@ -50,6 +50,11 @@ internal sealed class Memory : Scenario
 
         var sample = new Sample(ProcFs.RssMiB(sidecar.Pid) * 1024 * 1024 / 1e6, ProcFs.Threads(sidecar.Pid), ProcFs.OpenFds(sidecar.Pid));
         report.Details[$"threads by name, {count} backends"] = ToJson(ProcFs.ThreadGroups(sidecar.Pid));
+        var (anon, file, shmem) = ProcFs.RssBreakdownMb(sidecar.Pid);
+        report.Details[$"RSS by kind (MB), {count} backends"] = new JsonObject
+        {
+            ["anon"] = Math.Round(anon, 1), ["file"] = Math.Round(file, 1), ["shmem"] = Math.Round(shmem, 1),
+        };
         report.Details[$"helper processes, {count} backends"] = Helpers(sidecar.Pid);
         return sample;
     }
