@@ -28,7 +28,7 @@ public sealed partial class BackendSupervisor
                 case BackendState.Stopped or BackendState.Failed:
                     return Status;
                 case BackendState.Backoff:
-                    _attempt?.TrySetException(new OperationCanceledException("stop requested before the backend became running"));
+                    CancelStartWait_NeedsGate();
                     CancelBackoff_NeedsGate();
                     SetState_NeedsGate(BackendState.Stopped, "stop requested during backoff");
                     return Status;
@@ -37,7 +37,7 @@ public sealed partial class BackendSupervisor
                 default:
                     if (_instance is { } instance)
                     {
-                        _attempt?.TrySetException(new OperationCanceledException("stop requested before the backend became running"));
+                        CancelStartWait_NeedsGate();
                         BeginStop_NeedsGate(instance, "stop requested", timeout ?? Options.Stop.Timeout, AfterStop.Stopped);
                     }
                     break;
@@ -50,6 +50,10 @@ public sealed partial class BackendSupervisor
             await stopping.WaitAsync(cancellationToken).ConfigureAwait(false);
         return Status;
     }
+
+    /// <summary>A start still waiting for this backend to run ends as cancelled: the stop wins.</summary>
+    private void CancelStartWait_NeedsGate() =>
+        _attempt?.TrySetException(new OperationCanceledException("stop requested before the backend became running"));
 
     /// <summary>Marks the instance as leaving and sends the stop signal; the rest happens in <see cref="FinishStopAsync"/>.</summary>
     /// <param name="cause">Why the instance failed, kept as <c>lastError</c> if the policy then gives up.</param>
