@@ -23,6 +23,10 @@ public static class ConfigLoader
         MaxDepth = 64,
     };
 
+    /// <summary>The largest config file read: a configuration is a few KB, and /dev/zero or a runaway generator must not
+    /// be read into memory.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
     /// <summary>Reads and loads the config file at <paramref name="path"/>.</summary>
     /// <param name="path">The config file; relative to the current directory.</param>
     /// <param name="profile">The profile to apply (e.g. <c>production</c>), or <c>null</c>/empty for none.</param>
@@ -70,6 +74,7 @@ public static class ConfigLoader
 
         try
         {
+            UnicodeCheck.EnsureReadable(config, JsonPath.Root);
             if (ConfigSchema.Validator.Validate(config) is { } error) throw new ConfigException(error.Path, error.Problem);
             var backendsElement = config.GetProperty("backends");
             CheckProfileExists(backendsElement, profile);
@@ -111,9 +116,29 @@ public static class ConfigLoader
     private static byte[] ReadFile(string fullPath)
     {
         if (Directory.Exists(fullPath)) throw new ConfigException(JsonPath.Root, "is a directory, not a config file", fullPath);
+        // A FIFO would block the open until a writer comes, and a device never ends: look at what the path names first.
+        if (!OperatingSystem.IsWindows() && Processes.Interop.FileOwner.TryStat(fullPath, out _, out var mode, followLinks: true)
+            && (mode & Processes.Interop.FileOwner.TypeMask) != Processes.Interop.FileOwner.RegularFile)
+            throw new ConfigException(JsonPath.Root, "is not a regular file", fullPath);
         try
         {
-            return File.ReadAllBytes(fullPath);
+            using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            // Read one byte past the cap rather than trust Length: files in /proc and /sys say 0 and go on.
+            var buffer = new byte[Math.Min(stream.Length > 0 ? stream.Length + 1 : 16 * 1024, MaxFileBytes + 1)];
+            var count = 0;
+            int read;
+            while ((read = stream.Read(buffer, count, buffer.Length - count)) > 0)
+            {
+                count += read;
+                if (count == MaxFileBytes + 1) break;
+                if (count == buffer.Length) Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxFileBytes + 1));
+            }
+            if (count > MaxFileBytes)
+            {
+                var size = stream.Length > MaxFileBytes ? $" ({stream.Length} bytes)" : "";
+                throw new ConfigException(JsonPath.Root, $"is larger than {MaxFileBytes / (1024 * 1024)} MiB{size}; a configuration is a few KB", fullPath);
+            }
+            return buffer.AsSpan(0, count).ToArray();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -133,6 +158,7 @@ public static class ConfigLoader
     {
         // JsonDocument.Parse over bytes does not skip a byte order mark; editors on Windows like to write one.
         var start = utf8.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        UnicodeCheck.EnsureUtf8(utf8.AsSpan(start), file);
         try
         {
             return JsonDocument.Parse(utf8.AsMemory(start), s_documentOptions);
