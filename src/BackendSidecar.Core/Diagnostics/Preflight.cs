@@ -8,7 +8,9 @@ namespace BackendSidecar.Core.Diagnostics;
 /// </summary>
 public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<string, string>> baseEnvironment)
 {
-    public IReadOnlyList<Check> Run(BackendOptions backend)
+    /// <param name="backend">The backend to check.</param>
+    /// <param name="runningPid">The backend's PID (its process group's id) when it is running: a port it holds itself is no conflict.</param>
+    public IReadOnlyList<Check> Run(BackendOptions backend, int? runningPid = null)
     {
         var checks = new List<Check>();
         var cwd = backend.Cwd ?? backend.ConfigDirectory;
@@ -39,7 +41,7 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
             : Error("command", $"command \"{backend.Command}\" not found", ("searched", command.Searched)));
 
         if (backend.Port is { } port)
-            checks.Add(PortCheck(backend, port));
+            checks.Add(PortCheck(backend, port, runningPid));
 
         if (backend.Health is { } health)
             checks.Add(new Check("health", true, CheckSeverity.Info, $"health check: {Describe(health)}",
@@ -50,10 +52,12 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
         return checks;
     }
 
-    private Check PortCheck(BackendOptions backend, int port)
+    private Check PortCheck(BackendOptions backend, int port, int? runningPid)
     {
         if (ports.FindListener(port) is not { } owner)
             return Ok("port", $"port {port} is free", ("port", port));
+        if (IsTheBackendItself(owner, runningPid))
+            return Ok("port", $"port {port} is held by the backend itself (pid {owner.Pid})", ("port", port), ("pid", owner.Pid));
 
         var who = owner.Pid is { } pid ? $"pid {pid} ({owner.ProcessName ?? "unknown"})" : "a process this user cannot see";
         var facts = Detail(("port", port), ("pid", owner.Pid), ("processName", owner.ProcessName));
@@ -64,6 +68,11 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
             _ => new Check("port", false, CheckSeverity.Warning, $"port {port} is in use by {who}; it will be reclaimed only if the state file proves this sidecar started it", facts),
         };
     }
+
+    /// <summary>The listener is the running backend's leader or a member of its process group (a server under a wrapper).</summary>
+    private static bool IsTheBackendItself(PortOwner owner, int? runningPid) =>
+        runningPid is { } leader && owner.Pid is { } pid
+        && (pid == leader || Processes.ProcessInfo.TryReadStat(pid) is { IsZombie: false } stat && stat.ProcessGroupId == leader);
 
     private static string Describe(HealthOptions health) => health.Kind switch
     {

@@ -1,0 +1,62 @@
+using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Diagnostics;
+using BackendSidecar.Core.Ports;
+using BackendSidecar.Core.Processes;
+using BackendSidecar.Core.Tests.Supervision.Fakes;
+
+namespace BackendSidecar.Core.Tests.Diagnostics;
+
+/// <summary><c>diagnose</c> on a running backend: its own port is not a conflict.</summary>
+public sealed class PreflightPortTests
+{
+    private const int Port = 47123;
+
+    private static BackendOptions Backend() => new()
+    {
+        Name = "api",
+        Command = "/bin/sh",
+        Port = Port,
+        ConfigDirectory = Path.GetTempPath(),
+    };
+
+    private static Check PortCheck(FakePorts ports, int? runningPid) =>
+        new Preflight(ports, () => new Dictionary<string, string>()).Run(Backend(), runningPid).Single(c => c.Id == "port");
+
+    [Fact]
+    public void PortHeldByTheRunningBackendItself_IsOk()
+    {
+        var ports = new FakePorts();
+        ports.Listeners[Port] = new PortOwner(Port, Environment.ProcessId, "testhost");
+
+        var check = PortCheck(ports, runningPid: Environment.ProcessId);
+
+        Assert.True(check.Ok, check.Message);
+        Assert.Equal(CheckSeverity.Info, check.Severity);
+        Assert.Equal($"port {Port} is held by the backend itself (pid {Environment.ProcessId})", check.Message);
+    }
+
+    [Fact]
+    public void PortHeldByAMemberOfTheRunningBackendsGroup_IsOk()
+    {
+        // This test process stands for the server under a wrapper: its group leader is "the backend".
+        var group = ProcessInfo.TryReadStat(Environment.ProcessId)!.Value.ProcessGroupId;
+        var ports = new FakePorts();
+        ports.Listeners[Port] = new PortOwner(Port, Environment.ProcessId, "testhost");
+
+        var check = PortCheck(ports, runningPid: group);
+
+        Assert.True(check.Ok, check.Message);
+    }
+
+    [Fact]
+    public void PortHeldBySomeoneElseWhileTheBackendRuns_IsStillReported()
+    {
+        var ports = new FakePorts();
+        ports.Listeners[Port] = new PortOwner(Port, 1, "init");
+
+        var check = PortCheck(ports, runningPid: Environment.ProcessId);
+
+        Assert.False(check.Ok);
+        Assert.Equal($"port {Port} is in use by pid 1 (init)", check.Message);
+    }
+}
