@@ -8,10 +8,15 @@ namespace BackendSidecar.Core.Processes;
 /// which every descendant of every backend inherits. It kills nothing else, and it is event-driven: it waits in
 /// <c>wait</c>, not in a polling loop.
 /// </summary>
+/// <remarks>
+/// What it waits on is a <c>sleep</c>, started under <c>setpriv --pdeathsig KILL</c>: if the guard itself is killed with
+/// SIGKILL (with the sidecar, by a user or an OOM killer), that sleep dies with it instead of living on for a day as the
+/// last thing of a run that is over.
+/// </remarks>
 public sealed class SidecarDeathGuard : IAsyncDisposable
 {
     private const string Script = """
-        var=$1 prefix=$2
+        var=$1 prefix=$2 setpriv=$3
         trap 'cleanup' TERM
         cleanup() {
           for p in /proc/[0-9]*; do
@@ -21,7 +26,7 @@ public sealed class SidecarDeathGuard : IAsyncDisposable
           done
           exit 0
         }
-        while :; do sleep 86400 & wait $!; done
+        while :; do "$setpriv" --pdeathsig KILL -- sleep 86400 & wait $!; done
         """;
 
     private readonly ChildProcess _guard;
@@ -31,14 +36,14 @@ public sealed class SidecarDeathGuard : IAsyncDisposable
     /// <summary>Starts the guard, or returns null where it cannot run (no /bin/sh, no setpriv).</summary>
     public static SidecarDeathGuard? TryStart(PosixProcessLauncher launcher)
     {
-        if (!launcher.ParentDeathSignalAvailable || !File.Exists("/bin/sh")) return null;
+        if (ParentDeathSignal.SetprivPath is not { } setpriv || !File.Exists("/bin/sh")) return null;
         var prefix = $"{Environment.ProcessId}.{ProcessInfo.CurrentStartTimeTicks}.";
         try
         {
             var guard = launcher.Launch(new LaunchRequest
             {
                 FileName = "/bin/sh",
-                Args = ["-c", Script, "backend-sidecar-guard", PosixProcessLauncher.InstanceMarkerVariable, prefix],
+                Args = ["-c", Script, "backend-sidecar-guard", PosixProcessLauncher.InstanceMarkerVariable, prefix, setpriv],
                 WorkingDirectory = "/",
                 Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" },
                 ParentDeathSignal = Signals.SIGTERM,

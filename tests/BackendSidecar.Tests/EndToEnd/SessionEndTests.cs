@@ -101,6 +101,31 @@ public sealed class SessionEndTests
         Assert.Empty(await ProcessProbe.WaitAllGoneAsync(descendants));
     }
 
+    [Fact]
+    public async Task SidecarAndItsGuardKilledTogether_NextStartLeavesNothingOfTheFirstRun()
+    {
+        using var work = new TestWorkspace();
+        IReadOnlyList<int> firstRun;
+        await using (var sidecar = await SidecarClient.StartInitializedAsync(work, TwoBackends()))
+        {
+            await StartBothAsync(sidecar);
+            firstRun = Descendants(sidecar.Pid);
+            var guard = firstRun.Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("backend-sidecar-guard", StringComparison.Ordinal));
+
+            // The guard first: had the sidecar died first, the guard would have cleaned up after it.
+            Assert.True(ProcessProbe.Signal(guard, SIGKILL));
+            Assert.True(ProcessProbe.Signal(sidecar.Pid, SIGKILL));
+            Assert.Equal(137, await sidecar.WaitForExitAsync());
+        }
+
+        // The same config.json: the same folder of state records.
+        await using var second = await SidecarClient.StartInitializedAsync(work, TwoBackends());
+
+        var left = await ProcessProbe.WaitAllGoneAsync(firstRun, TestTimeouts.Unexpected);
+        Assert.True(left.Count == 0, "left of the first run: " + string.Join(", ",
+            left.Select(pid => $"{pid} {File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')}")));
+    }
+
     private static IReadOnlyList<int> Descendants(int root)
     {
         var all = Directory.EnumerateDirectories("/proc")
