@@ -185,10 +185,12 @@ public sealed class RotatingLogFile : IDisposable
             return;
         }
 
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
+        else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        // FileShare.ReadWrite | Delete: a person may `tail -f` the file, and rotation renames it while it is open elsewhere.
-        _file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        // Logs may hold what a backend printed about its users: 0600, and never through a link planted in the folder.
+        _file = Processes.Interop.PrivateFile.OpenAppend(Path);
         _size = _file.Length;
     }
 

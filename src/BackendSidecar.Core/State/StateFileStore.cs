@@ -34,22 +34,8 @@ public sealed class StateFileStore : IStateStore
     /// <summary>The directory holding the files.</summary>
     public string DirectoryPath { get; }
 
-    /// <summary>
-    /// The default directory for the configuration at <paramref name="configPath"/>:
-    /// <c>$XDG_RUNTIME_DIR/backend-sidecar/HASH</c>, else <c>/tmp/backend-sidecar-UID/HASH</c> (not $TMPDIR: a sidecar
-    /// started from an editor and one from a shell must find each other's records), where HASH is a short hash of the
-    /// configuration's full path (two projects never share records).
-    /// </summary>
-    public static string DefaultDirectory(string configPath) =>
-        DefaultDirectory(configPath, Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"), Posix.getuid());
-
-    internal static string DefaultDirectory(string configPath, string? xdgRuntimeDir, uint uid)
-    {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(configPath))))[..12];
-        return !string.IsNullOrEmpty(xdgRuntimeDir) && Path.IsPathRooted(xdgRuntimeDir)
-            ? Path.Combine(xdgRuntimeDir, "backend-sidecar", hash)
-            : Path.Combine("/tmp", $"backend-sidecar-{uid}", hash);
-    }
+    /// <summary>The default directory for the configuration at <paramref name="configPath"/>: <see cref="SidecarFolders.StateDirectory"/>.</summary>
+    public static string DefaultDirectory(string? configPath) => SidecarFolders.StateDirectory(configPath);
 
     private static void EnsureOwned(string directory)
     {

@@ -39,12 +39,7 @@ public sealed class Supervisor : IAsyncDisposable
     /// One folder per configuration, so two sidecars (two editor windows, two projects) with a backend of the same name
     /// never write, or rotate, each other's log file.
     /// </summary>
-    private static string DefaultLogFile(SidecarConfig config, string backend)
-    {
-        var key = config.SourcePath ?? "inline:" + Directory.GetCurrentDirectory();
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..12];
-        return Path.Combine(Path.GetTempPath(), "backend-sidecar", hash, backend + ".log");
-    }
+    private static string DefaultLogFile(SidecarConfig config, string backend) => SidecarFolders.DefaultLogFile(config.SourcePath, backend);
 
     /// <summary>Every backend, dependencies before their dependents.</summary>
     public IReadOnlyList<BackendSupervisor> Backends { get; }

@@ -19,8 +19,11 @@ internal static class SidecarServices
             await guard.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <exception cref="IOException">The folder for logs and state (<see cref="SidecarFolders"/>) belongs to another user.</exception>
     public static SupervisorServices Create(ILoggerFactory loggerFactory, string? configPath)
     {
+        // Checked before anything is written there: the default log files and the state records.
+        SidecarFolders.EnsurePrivate(SidecarFolders.ForConfig(configPath));
         var launcher = new PosixProcessLauncher();
         s_guard ??= SidecarDeathGuard.TryStart(launcher);
         if (!launcher.ParentDeathSignalAvailable)
@@ -33,7 +36,7 @@ internal static class SidecarServices
             Launcher = launcher,
             HealthProbes = new HealthProbeFactory(),
             Ports = new LinuxPortInspector(),
-            StateStore = new StateFileStore(StateFileStore.DefaultDirectory(configPath ?? Path.Combine(Directory.GetCurrentDirectory(), "(inline config)"))),
+            StateStore = new StateFileStore(StateFileStore.DefaultDirectory(configPath)),
             LoggerFactory = loggerFactory,
         };
     }

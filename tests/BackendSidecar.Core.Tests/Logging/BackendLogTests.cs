@@ -293,12 +293,11 @@ public class BackendLogTests : IDisposable
     }
 
     [Fact]
-    public async Task Constructor_NoFileConfigured_OneFilePerBackendInTheTempFolder()
+    public async Task Constructor_NoFileConfigured_OneFilePerBackendInThePrivateFolder()
     {
         await using var log = new BackendLog("my/api", new LogOptions(), _time);
 
-        Assert.Equal(Path.Combine(Path.GetTempPath(), "backend-sidecar", "my_api.log"), log.FilePath);
-        Assert.True(Directory.Exists(Path.GetDirectoryName(log.FilePath)));
+        Assert.Equal(Path.Combine(Core.State.SidecarFolders.ForConfig(null), "my_api.log"), log.FilePath);
         Assert.Equal(new LogOptions().BufferLines, log.Buffer.Capacity);
     }
 

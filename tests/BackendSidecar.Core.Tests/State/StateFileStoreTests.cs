@@ -103,23 +103,4 @@ public sealed class StateFileStoreTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory));
     }
-
-    [Fact]
-    public void DefaultDirectory_WithXdgRuntimeDir_IsUnderItAndDependsOnTheConfigPath()
-    {
-        var first = StateFileStore.DefaultDirectory("/work/app/sidecar.json", "/run/user/1000", 1000);
-        var second = StateFileStore.DefaultDirectory("/work/other/sidecar.json", "/run/user/1000", 1000);
-
-        Assert.StartsWith("/run/user/1000/backend-sidecar/", first);
-        Assert.Equal(first, StateFileStore.DefaultDirectory("/work/app/sidecar.json", "/run/user/1000", 1000));
-        Assert.NotEqual(first, second);
-    }
-
-    [Fact]
-    public void DefaultDirectory_WithoutXdgRuntimeDir_IsAPerUserFolderInTmp()
-    {
-        var directory = StateFileStore.DefaultDirectory("/work/app/sidecar.json", null, 1000);
-
-        Assert.StartsWith("/tmp/backend-sidecar-1000/", directory);
-    }
 }

@@ -83,6 +83,7 @@ internal sealed class SidecarClient : IAsyncDisposable
         // State files and default log files land in the workspace, not in the machine's shared folders.
         info.Environment["XDG_RUNTIME_DIR"] = workspace.Path;
         info.Environment["TMPDIR"] = workspace.Path;
+        info.Environment["XDG_STATE_HOME"] = workspace.Path;
 
         var transcript = Transcript.Create($"{Path.GetFileNameWithoutExtension(callerFile)}.{test}", framing.Name());
         var process = Process.Start(info) ?? throw new InvalidOperationException("backend-sidecar did not start");

@@ -279,8 +279,9 @@ export interface StopConfig {
 /** The backend's log: an in-memory ring buffer and a size-rotated file. */
 export interface LogConfig {
   /**
-   * The log file, relative to the config file's folder; null: one per backend in the OS temp
-   * folder. Variables are expanded.
+   * The log file, relative to the config file's folder; null: BACKEND.log in a private per-user
+   * folder, $XDG_STATE_HOME/backend-sidecar/HASH or ~/.local/state/backend-sidecar/HASH (HASH: of
+   * the config file's path). Variables are expanded.
    * @default null
    */
   file?: string | null;

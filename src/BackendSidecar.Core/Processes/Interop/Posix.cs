@@ -15,7 +15,11 @@ internal static unsafe partial class Posix
     private const string Libc = "libc";
 
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, ECHILD = 10, EAGAIN = 11, EACCES = 13, ENOSYS = 38;
-    public const int O_RDONLY = 0, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+    public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_APPEND = 0x400, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+    public const int ELOOP = 40;
+
+    /// <summary>One of the few flags whose value differs between x86_64 (0x20000) and arm64 (0x8000).</summary>
+    public static int O_NOFOLLOW => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
     public const int EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK;
     public const int F_SETPIPE_SZ = 1031;
     public const int WNOHANG = 1;
@@ -28,7 +32,7 @@ internal static unsafe partial class Posix
     public const nint SYS_pidfd_open = 434;
 
     public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
-    public const uint STATX_MODE = 0x2, STATX_UID = 0x8;
+    public const uint STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_UID = 0x8;
 
     /// <summary>Signals are 1..64 on Linux (glibc keeps 32 and 33 for itself and refuses them in sigaddset).</summary>
     public const int MaxSignal = 64;
@@ -67,6 +71,7 @@ internal static unsafe partial class Posix
     [LibraryImport(Libc, SetLastError = true)] public static partial int pipe2(int* fds, int flags);
     /// <summary>open(2) without O_CREAT, so the variadic mode argument is never read.</summary>
     [LibraryImport(Libc, SetLastError = true)] public static partial int open(byte* path, int flags);
+    [LibraryImport(Libc, EntryPoint = "open", SetLastError = true)] public static partial int openWithMode(byte* path, int flags, uint mode);
     [LibraryImport(Libc, SetLastError = true)] public static partial int close(int fd);
     [LibraryImport(Libc, SetLastError = true)] public static partial nint read(int fd, void* buffer, nuint count);
     [LibraryImport(Libc, SetLastError = true)] public static partial nint write(int fd, void* buffer, nuint count);
