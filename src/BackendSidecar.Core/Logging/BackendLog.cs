@@ -7,13 +7,16 @@ namespace BackendSidecar.Core.Logging;
 /// The output of one backend, across its restarts: a ring buffer of recent entries and a rotated log file.
 /// </summary>
 /// <remarks>
-/// <para>How output is drained (issue 2, item 6: a backend must never block on a full pipe, and nothing it writes may
-/// be lost from the file). Each <see cref="PumpAsync"/> gets a dedicated thread that does nothing but read the pipe in
-/// 64 KiB reads and queue what it read, stamped with the time of the read. One writer thread per backend takes the
-/// queue in batches and does the rest: line splitting, secret masking, the ring buffer (and its observers) and the
-/// file. The queue is unbounded on purpose: when the disk or an observer is slow, memory grows for a while instead of
-/// the backend stalling or lines being dropped. The ring buffer keeps the last <see cref="LogOptions.BufferLines"/>
-/// entries; the file keeps everything (up to rotation).</para>
+/// <para>How output is drained (issue 2, item 6: nothing a backend writes may be lost from the file; issue 13: the
+/// sidecar's memory and threads stay bounded). Each <see cref="PumpAsync"/> reads its pipe with asynchronous 64 KiB
+/// reads (epoll underneath: a pipe waiting for output holds no thread) and queues what it read, stamped with the time
+/// of the read. The queue holds at most <see cref="MaxQueuedBytes"/>: when the disk or an observer is slow for longer
+/// than that absorbs, the pump stops reading and the backend waits on a full pipe, rather than the sidecar growing
+/// without bound (a backend writing 1 GiB without a newline once took it to 2.7 GB). A writer, run on the thread pool
+/// only while the queue has work (an idle backend costs no thread), takes the queue in batches and does the rest: line
+/// splitting, secret masking, the ring buffer (and its observers) and the file. The ring buffer keeps the last
+/// <see cref="LogOptions.BufferLines"/> entries (and at most <see cref="LogRingBuffer.MaxTextChars"/> of text); the file
+/// keeps everything (up to rotation).</para>
 /// <para>The file is written in 64 KiB blocks and flushed whenever the writer has caught up with the queue, so a
 /// quiet backend's lines reach the file at once and a flood is written in large writes.</para>
 /// <para>Thread-safe. Two pumps (stdout and stderr) normally run at once; their lines interleave in the order the
@@ -43,17 +46,6 @@ public sealed partial class BackendLog : IAsyncDisposable
         Buffer = new LogRingBuffer(options.BufferLines);
         FilePath = Path.GetFullPath(options.File ?? DefaultFilePath(backend));
         _file = new RotatingLogFile(FilePath, options.MaxBytes, options.KeepFiles);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Not fatal: the ring buffer still works, and the first write reports the problem once.
-        }
-
-        _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"log writer {backend}" };
-        _writer.Start();
     }
 
     /// <summary>The backend's name.</summary>
@@ -65,15 +57,8 @@ public sealed partial class BackendLog : IAsyncDisposable
     /// <summary>The absolute path of the current log file.</summary>
     public string FilePath { get; }
 
-    /// <summary>The file used when the configuration gives none: <c>&lt;temp&gt;/backend-sidecar/&lt;backend&gt;.log</c>.</summary>
-    public static string DefaultFilePath(string backend)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(backend);
-
-        // A backend name is a config key, not a file name: keep it from reaching outside the folder.
-        var safe = string.Concat(backend.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
-        return Path.Combine(Path.GetTempPath(), "backend-sidecar", safe + ".log");
-    }
+    /// <summary>The file used when the configuration gives none: <see cref="State.SidecarFolders.DefaultLogFile"/> of an inline configuration.</summary>
+    public static string DefaultFilePath(string backend) => State.SidecarFolders.DefaultLogFile(null, backend);
 
     /// <summary>Sets the secret values masked as <c>***</c> in lines recorded from now on (replacing earlier ones).</summary>
     /// <remarks>Call it before starting the process that gets these secrets. Lines already queued but not yet
@@ -101,24 +86,21 @@ public sealed partial class BackendLog : IAsyncDisposable
 
     /// <summary>
     /// Drains <paramref name="source"/> (a child's stdout or stderr pipe) until end of stream into the ring buffer and
-    /// the file, on a thread of its own.
+    /// the file, with asynchronous reads.
     /// </summary>
     /// <returns>A task that completes when the stream has ended and its last line (a partial one too) is in the
     /// buffer and flushed to the file.</returns>
-    /// <param name="cancellationToken">Stops the waiting only: the pipe is still drained to its end (a writer that
-    /// is still alive must not block) and what it brings is still recorded.</param>
+    /// <param name="cancellationToken">Stops the waiting only: the pipe is still drained to its end and what it brings is
+    /// still recorded.</param>
     /// <remarks>A read error ends the pump like end of stream does, with a sidecar line saying why.
-    /// The stream is not disposed (the process owns it).</remarks>
+    /// The stream is not disposed (the process owns it). A pipe of the OS should be a <see cref="System.IO.Pipes.PipeStream"/>,
+    /// whose reads wait without a thread.</remarks>
     public Task PumpAsync(Stream source, LogStream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         var pump = new Pump(stream);
-        var reader = new Thread(() => ReadLoop(source, pump))
-        {
-            IsBackground = true,
-            Name = $"log reader {Backend} {RotatingLogFile.StreamName(stream)}",
-        };
-        reader.Start();
+        // Task.Run: a stream whose reads complete at once (a MemoryStream) must not run the whole loop in the caller.
+        _ = Task.Run(() => ReadLoopAsync(source, pump), CancellationToken.None);
         return cancellationToken.CanBeCanceled ? pump.Done.Task.WaitAsync(cancellationToken) : pump.Done.Task;
     }
 
@@ -133,16 +115,22 @@ public sealed partial class BackendLog : IAsyncDisposable
     /// (so no backend blocks) but what they read is no longer recorded.</summary>
     public async ValueTask DisposeAsync()
     {
+        bool start;
+        TaskCompletionSource? room;
         lock (_queueGate)
         {
             _closing = true;
-            Monitor.Pulse(_queueGate);
+            start = !_writerRunning;
+            _writerRunning = true;
+            (room, _room) = (_room, null);
         }
 
+        room?.TrySetResult();
+        if (start) StartWriter();
         await _writerDone.Task.ConfigureAwait(false);
     }
 
-    private void ReadLoop(Stream source, Pump pump)
+    private async Task ReadLoopAsync(Stream source, Pump pump)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         string? error = null;
@@ -150,7 +138,7 @@ public sealed partial class BackendLog : IAsyncDisposable
         {
             while (true)
             {
-                var count = source.Read(buffer, 0, ReadSize);
+                var count = await source.ReadAsync(buffer.AsMemory(0, ReadSize)).ConfigureAwait(false);
                 if (count == 0)
                 {
                     break;
@@ -169,15 +157,22 @@ public sealed partial class BackendLog : IAsyncDisposable
                     buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
                 }
 
+                // No room: the next read waits, and the backend with it once the pipe is full.
+                while (ReserveOrWait(Cost(count)) is { } room)
+                {
+                    await room.ConfigureAwait(false);
+                }
+
                 if (!Enqueue(WorkItem.Chunk(pump, chunk, count, time)))
                 {
+                    Release(Cost(count));
                     ArrayPool<byte>.Shared.Return(chunk);
                 }
             }
         }
         catch (Exception e)
         {
-            // Whatever the stream throws: an exception escaping this thread would end the whole sidecar.
+            // Whatever the stream throws: an exception escaping here would go unobserved and the pump never end.
             error = $"{e.GetType().Name}: {e.Message}";
         }
         finally
@@ -201,6 +196,9 @@ public sealed partial class BackendLog : IAsyncDisposable
     {
         public LogStream Stream { get; } = stream;
         public LineSplitter Splitter { get; } = new();
+
+        /// <summary>The end of a cut piece held back because a secret may go on in the next piece (writer only).</summary>
+        public string Carry { get; set; } = "";
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

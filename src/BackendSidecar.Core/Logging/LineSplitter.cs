@@ -2,6 +2,12 @@ using System.Text;
 
 namespace BackendSidecar.Core.Logging;
 
+/// <summary>One line of output, or one piece of a line cut because it was too long.</summary>
+/// <param name="Text">The text, without the line ending.</param>
+/// <param name="Continues">True for a piece cut off a longer line: the next piece of the same stream goes on with it
+/// (a secret may straddle the cut, see <see cref="SecretMasker.SafeCut"/>).</param>
+public readonly record struct LinePiece(string Text, bool Continues);
+
 /// <summary>
 /// Turns a byte stream into text lines, incrementally: feed it whatever each read returned.
 /// </summary>
@@ -36,7 +42,7 @@ public sealed class LineSplitter
     }
 
     /// <summary>Adds the next bytes of the stream; complete lines (and pieces of over-long ones) go to <paramref name="lines"/>.</summary>
-    public void Push(ReadOnlySpan<byte> data, List<string> lines)
+    public void Push(ReadOnlySpan<byte> data, List<LinePiece> lines)
     {
         while (!data.IsEmpty)
         {
@@ -65,7 +71,7 @@ public sealed class LineSplitter
     }
 
     /// <summary>Ends the stream: a last line without a newline is emitted.</summary>
-    public void Complete(List<string> lines)
+    public void Complete(List<LinePiece> lines)
     {
         if (_pendingLength > 0)
         {
@@ -77,7 +83,7 @@ public sealed class LineSplitter
     }
 
     /// <summary>Adds bytes that contain no newline, cutting a piece off whenever the line grows past the limit.</summary>
-    private void Append(ReadOnlySpan<byte> data, List<string> lines)
+    private void Append(ReadOnlySpan<byte> data, List<LinePiece> lines)
     {
         while (!data.IsEmpty)
         {
@@ -88,7 +94,7 @@ public sealed class LineSplitter
             else if (_pendingLength == _pending.Length)
             {
                 // More bytes without a newline: the line is really too long. Emit a piece, keep the extra byte.
-                lines.Add(Decode(_pending.AsSpan(0, _maxLineBytes), flush: false));
+                lines.Add(new LinePiece(Decode(_pending.AsSpan(0, _maxLineBytes), flush: false), Continues: true));
                 _pending[0] = _pending[_maxLineBytes];
                 _pendingLength = 1;
             }
@@ -100,7 +106,7 @@ public sealed class LineSplitter
         }
     }
 
-    private void EmitLine(ReadOnlySpan<byte> line, List<string> lines)
+    private void EmitLine(ReadOnlySpan<byte> line, List<LinePiece> lines)
     {
         if (!line.IsEmpty && line[^1] == (byte)'\r')
         {
@@ -109,11 +115,11 @@ public sealed class LineSplitter
 
         if (line.Length > _maxLineBytes)
         {
-            lines.Add(Decode(line[.._maxLineBytes], flush: false));
+            lines.Add(new LinePiece(Decode(line[.._maxLineBytes], flush: false), Continues: true));
             line = line[_maxLineBytes..];
         }
 
-        lines.Add(Decode(line, flush: true));
+        lines.Add(new LinePiece(Decode(line, flush: true), Continues: false));
     }
 
     private string Decode(ReadOnlySpan<byte> bytes, bool flush)

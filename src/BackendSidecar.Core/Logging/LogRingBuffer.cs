@@ -1,7 +1,8 @@
 namespace BackendSidecar.Core.Logging;
 
 /// <summary>
-/// The last <see cref="Capacity"/> log entries of one backend, numbered with a per-buffer sequence starting at 1.
+/// The last <see cref="Capacity"/> log entries of one backend (at most <see cref="MaxTextChars"/> of text), numbered
+/// with a per-buffer sequence starting at 1.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Appends take one short lock; observers (<see cref="Subscribe"/>) are called after it is released, on the
@@ -11,9 +12,16 @@ namespace BackendSidecar.Core.Logging;
 /// </remarks>
 public sealed class LogRingBuffer
 {
+    /// <summary>The most text the buffer holds, in chars, whatever its capacity: older entries go first.</summary>
+    /// <remarks>5000 pieces of a 64 KiB line are 640 MB of strings; this keeps a flood of long lines to 16 MB, while
+    /// 5000 ordinary lines never come near it.</remarks>
+    public const long MaxTextChars = 8L << 20;
+
     private readonly object _gate = new();
     private readonly LogEntry?[] _entries;
     private long _nextSeq = 1;
+    private long _oldestSeq = 1;
+    private long _chars;
     private Action<LogEntry>[] _observers = [];
 
     /// <param name="capacity">How many entries are kept; older ones are overwritten. At least 1.</param>
@@ -41,8 +49,18 @@ public sealed class LogRingBuffer
         lock (_gate)
         {
             entry = new LogEntry(_nextSeq, time, stream, text);
+            if (_nextSeq - _oldestSeq == _entries.Length)
+            {
+                DropOldestNeedsLock();
+            }
+
             _entries[(int)((_nextSeq - 1) % _entries.Length)] = entry;
+            _chars += text.Length;
             _nextSeq++;
+            while (_chars > MaxTextChars && _oldestSeq < _nextSeq - 1)
+            {
+                DropOldestNeedsLock();
+            }
             observers = _observers;
         }
 
@@ -72,7 +90,7 @@ public sealed class LogRingBuffer
         ArgumentOutOfRangeException.ThrowIfNegative(tail);
         lock (_gate)
         {
-            var oldest = Math.Max(1, _nextSeq - _entries.Length);
+            var oldest = _oldestSeq;
             var overwritten = oldest > 1;
             return afterSeq is { } after
                 ? ReadAfterNeedsLock(tail, after, stream, oldest)
@@ -158,6 +176,14 @@ public sealed class LogRingBuffer
         }
 
         return false;
+    }
+
+    private void DropOldestNeedsLock()
+    {
+        var slot = (int)((_oldestSeq - 1) % _entries.Length);
+        _chars -= _entries[slot]!.Text.Length;
+        _entries[slot] = null;
+        _oldestSeq++;
     }
 
     private LogEntry EntryNeedsLock(long seq) => _entries[(int)((seq - 1) % _entries.Length)]!;

@@ -6,8 +6,8 @@ namespace BackendSidecar.Core.Logging;
 /// garbles the log but leaks nothing (config validation is the place to refuse such secrets). Overlapping or adjacent
 /// occurrences of several secrets are masked as one <c>***</c>, so no fragment of either shows. A secret that spans
 /// lines is masked line by line (each of its lines is also a secret). A line cut into pieces because it exceeded the
-/// longest line (<see cref="LineSplitter"/>) may show the parts of a secret that straddles a cut. Immutable and
-/// thread-safe.
+/// longest line (<see cref="LineSplitter"/>) is masked across the cuts: the recorder moves each cut to
+/// <see cref="SafeCut"/> and puts the rest in front of the next piece. Immutable and thread-safe.
 /// </remarks>
 public sealed class SecretMasker
 {
@@ -43,6 +43,56 @@ public sealed class SecretMasker
             return text;
         }
 
+        var ranges = Occurrences(text);
+        return ranges is null ? text : Replace(text, ranges);
+    }
+
+    /// <summary>
+    /// Where <paramref name="text"/>, a piece of a line that goes on in the next piece, may end so that no secret is split
+    /// between the two: before a tail that could be the start of a secret, and never inside an occurrence.
+    /// </summary>
+    /// <returns>How much of <paramref name="text"/> can be masked and recorded now; the rest goes in front of the next
+    /// piece. Everything when nothing needs holding back, and also when holding back would keep the whole piece (a
+    /// chain of overlapping occurrences as long as the piece: all of it is masked anyway).</returns>
+    public int SafeCut(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var cut = text.Length;
+        foreach (var secret in _secrets)
+        {
+            // The longest proper prefix of this secret that ends the text.
+            for (var length = Math.Min(secret.Length - 1, text.Length); length > 0 && text.Length - length < cut; length--)
+            {
+                if (text.AsSpan(text.Length - length).SequenceEqual(secret.AsSpan(0, length)))
+                {
+                    cut = text.Length - length;
+                    break;
+                }
+            }
+        }
+
+        if (cut == text.Length)
+        {
+            return cut;
+        }
+
+        if (Occurrences(text) is { } ranges)
+        {
+            ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+            var (start, end) = (-1, -1);
+            foreach (var range in ranges)
+            {
+                if (range.Start > end) (start, end) = range;
+                else end = Math.Max(end, range.End);
+                if (start < cut && cut < end) cut = start;
+            }
+        }
+
+        return cut == 0 ? text.Length : cut;
+    }
+
+    private List<(int Start, int End)>? Occurrences(string text)
+    {
         List<(int Start, int End)>? ranges = null;
         foreach (var secret in _secrets)
         {
@@ -52,7 +102,7 @@ public sealed class SecretMasker
             }
         }
 
-        return ranges is null ? text : Replace(text, ranges);
+        return ranges;
     }
 
     private static string Replace(string text, List<(int Start, int End)> ranges)

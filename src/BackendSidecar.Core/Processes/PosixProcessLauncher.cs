@@ -1,4 +1,5 @@
 using BackendSidecar.Core.Processes.Interop;
+using System.IO.Pipes;
 using Microsoft.Win32.SafeHandles;
 
 namespace BackendSidecar.Core.Processes;
@@ -127,7 +128,8 @@ public sealed unsafe class PosixProcessLauncher(TimeProvider? time = null) : IPr
         return (fds[0], fds[1]);
     }
 
-    /// <summary>An unbuffered stream: each read is one read(2) of up to the caller's buffer size (use 64 KiB).</summary>
-    private static FileStream OpenReadStream(int fd) =>
-        new(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+    /// <summary>An unbuffered pipe stream: each read is one read(2) of up to the caller's buffer size (use 64 KiB), and
+    /// an asynchronous read waits in the runtime's epoll loop, not on a thread (a FileStream would block a pool thread).</summary>
+    private static AnonymousPipeClientStream OpenReadStream(int fd) =>
+        new(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true));
 }

@@ -82,8 +82,9 @@ public class BackendLogProcessTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task PumpAsync_RecordingCompletelyStalled_ChildStillWritesEverythingAndNothingIsLost()
     {
-        // An observer that blocks the log's writer thread stands for anything slow downstream (a stalled disk, a slow
-        // subscriber). If draining the pipe depended on recording, the child would block on a full pipe and never exit.
+        // An observer that blocks the log's writer stands for anything slow downstream (a stalled disk, a slow
+        // subscriber). The queue absorbs up to BackendLog.MaxQueuedBytes (32 MiB) of it, so this 20 MB burst is drained
+        // without the child ever waiting; past that bound the child would wait (BackendLogBoundsTests).
         await using var log = Create();
         using var release = new ManualResetEventSlim();
         var blocked = 0;

@@ -7,14 +7,14 @@ public class LineSplitterTests
 {
     private static List<string> Split(LineSplitter splitter, params byte[][] reads)
     {
-        var lines = new List<string>();
+        var lines = new List<LinePiece>();
         foreach (var read in reads)
         {
             splitter.Push(read, lines);
         }
 
         splitter.Complete(lines);
-        return lines;
+        return lines.Select(l => l.Text).ToList();
     }
 
     private static byte[] B(string text) => Encoding.UTF8.GetBytes(text);
@@ -43,7 +43,7 @@ public class LineSplitterTests
     public void Push_LineAcrossReads_EmittedOnceWhole()
     {
         var splitter = new LineSplitter();
-        var lines = new List<string>();
+        var lines = new List<LinePiece>();
 
         splitter.Push(B("hel"), lines);
         splitter.Push(B("lo wo"), lines);
@@ -52,7 +52,7 @@ public class LineSplitterTests
         Assert.Empty(lines);
         splitter.Push(B("\nnext"), lines);
 
-        Assert.Equal(["hello world"], lines);
+        Assert.Equal([new LinePiece("hello world", Continues: false)], lines);
     }
 
     [Fact]
@@ -74,6 +74,17 @@ public class LineSplitterTests
         var lines = Split(new LineSplitter(maxLineBytes: 10), B(new string('a', 25) + "\nshort\n"));
 
         Assert.Equal([new string('a', 10), new string('a', 10), new string('a', 5), "short"], lines);
+    }
+
+    [Fact]
+    public void Push_LongLine_PiecesSayTheLineGoesOn()
+    {
+        var lines = new List<LinePiece>();
+        var splitter = new LineSplitter(maxLineBytes: 10);
+
+        splitter.Push(B(new string('a', 25) + "\nshort\n"), lines);
+
+        Assert.Equal([true, true, false, false], lines.Select(l => l.Continues));
     }
 
     [Fact]
@@ -114,7 +125,7 @@ public class LineSplitterTests
     public void Push_NoNewlineEver_MemoryBoundedByPieces()
     {
         var splitter = new LineSplitter(maxLineBytes: 1024);
-        var lines = new List<string>();
+        var lines = new List<LinePiece>();
         var chunk = B(new string('z', 4096));
 
         for (var i = 0; i < 100; i++)
@@ -123,7 +134,8 @@ public class LineSplitterTests
         }
 
         Assert.True(lines.Count >= 399);
-        Assert.All(lines, piece => Assert.Equal(1024, piece.Length));
+        Assert.All(lines, piece => Assert.Equal(1024, piece.Text.Length));
+        Assert.All(lines, piece => Assert.True(piece.Continues));
     }
 
     [Fact]

@@ -294,3 +294,32 @@ public class LogRingBufferTests
         Assert.Single(buffer.Read(10).Entries);
     }
 }
+
+public class LogRingBufferTextBudgetTests
+{
+    [Fact]
+    public void Append_LongEntriesPastTheTextBudget_OldestDroppedBeforeCapacityIsReached()
+    {
+        var buffer = new LogRingBuffer(5000);
+        var text = new string('x', 100_000);
+
+        for (var i = 0; i < 200; i++) buffer.Append(LogStream.Stdout, text, DateTimeOffset.UnixEpoch);
+
+        var all = buffer.Read(5000);
+        Assert.True(all.Entries.Sum(e => (long)e.Text.Length) <= LogRingBuffer.MaxTextChars);
+        Assert.Equal(LogRingBuffer.MaxTextChars / 100_000, all.Entries.Count);
+        Assert.Equal(200, all.Entries[^1].Seq);
+        Assert.True(all.Truncated);
+        Assert.True(buffer.Read(10, afterSeq: 0).Truncated, "a reader from the start learns that entries were lost");
+    }
+
+    [Fact]
+    public void Append_OneEntryLargerThanTheBudget_IsStillKept()
+    {
+        var buffer = new LogRingBuffer(10);
+
+        buffer.Append(LogStream.Stdout, new string('x', (int)LogRingBuffer.MaxTextChars + 1), DateTimeOffset.UnixEpoch);
+
+        Assert.Single(buffer.Read(10).Entries);
+    }
+}

@@ -73,3 +73,30 @@ public class SecretMaskerTests
         Assert.Equal("SECRET ***", new SecretMasker(["secret"]).Mask("SECRET secret"));
     }
 }
+
+public class SecretMaskerSafeCutTests
+{
+    [Theory]
+    [InlineData("nothing to hold", 15)]
+    [InlineData("ends with hunt", 10)]
+    [InlineData("ends with h", 10)]
+    [InlineData("whole hunter2", 13)]
+    [InlineData("hunter2hunt", 7)]
+    public void SafeCut_HoldsBackATailThatMayStartASecret(string text, int expected)
+    {
+        Assert.Equal(expected, new SecretMasker(["hunter2"]).SafeCut(text));
+    }
+
+    [Fact]
+    public void SafeCut_TailStartsInsideAnOccurrenceOfAnotherSecret_CutBeforeThatOccurrence()
+    {
+        // "abc" is whole in the text, but "c" may begin "cde": cutting at "c" would show "ab".
+        Assert.Equal(2, new SecretMasker(["abc", "cde"]).SafeCut("xxabc"));
+    }
+
+    [Fact]
+    public void SafeCut_ThePieceIsOneChainOfOccurrences_TakesItAll()
+    {
+        Assert.Equal(6, new SecretMasker(["aa"]).SafeCut("aaaaaa"));
+    }
+}
