@@ -47,6 +47,43 @@ public sealed class ConfigurationErrorTests
     }
 
     [Fact]
+    public async Task Initialize_ConfigFileWithInvalidUtf8_IsAConfigurationErrorNamingLineAndColumn()
+    {
+        using var work = new TestWorkspace();
+        var path = work.File("config.json");
+        File.WriteAllBytes(path, [.. "{\"backends\": {\"api\": {\n  \"command\": \"py"u8, 0xFF, .. "\"}}}"u8]);
+        await using var sidecar = SidecarClient.Start(work, WireFraming.Ndjson);
+
+        var error = await InitializeForErrorAsync(sidecar, path);
+
+        Assert.StartsWith($"invalid configuration: {path}:2:17: invalid UTF-8", error.Str("message"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Initialize_ConfigPathIsAFifo_IsRefusedAtOnce()
+    {
+        using var work = new TestWorkspace();
+        var fifo = work.File("config.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) await mkfifo.WaitForExitAsync();
+        await using var sidecar = SidecarClient.Start(work, WireFraming.Ndjson);
+
+        var error = await InitializeForErrorAsync(sidecar, fifo);
+
+        Assert.Contains("is not a regular file", error.Str("message"), StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonObject> InitializeForErrorAsync(SidecarClient sidecar, string configPath)
+    {
+        var response = await sidecar.RequestAsync("initialize", new JsonObject
+        {
+            ["protocolVersion"] = "1.0",
+            ["clientInfo"] = new JsonObject { ["name"] = "e2e" },
+            ["configPath"] = configPath,
+        });
+        return sidecar.ErrorOf(response, -32011, "initialize with a bad config file");
+    }
+
+    [Fact]
     public async Task Start_CommandNotFound_FailsWithWhatWasSearched()
     {
         using var work = new TestWorkspace();
