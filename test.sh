@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The one command that runs every test: C# (xunit), TypeScript (mocha), the script examples (Python unittest),
-# and the editor's end-to-end test.
-# It installs what it needs first (dotnet restore, npm ci). The last line reads "N passed, N failed".
+# the editor's end-to-end test, and the packaging commands of the READMEs in a fresh clone.
+# It installs what it needs first (dotnet restore, a C toolchain for NativeAOT, npm ci). The end-to-end tests drive
+# the sidecar as it ships: the NativeAOT binary this script publishes to artifacts/sidecar (BACKEND_SIDECAR_PATH).
+# The last line reads "N passed, N failed".
 #
-#   ./test.sh            everything
-#   SKIP_E2E=1 ./test.sh everything but the VS Code end-to-end test (it installs code-server and Chromium)
+#   ./test.sh                  everything
+#   SKIP_E2E=1 ./test.sh       everything but the VS Code end-to-end test (it installs code-server and Chromium)
+#   SKIP_PACKAGING=1 ./test.sh everything but the fresh-clone packaging test (a full restore, build and publish)
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -21,6 +24,22 @@ if ! dotnet build BackendSidecar.sln -c Release -warnaserror --nologo -v quiet -
   fail_step "the build"
   printf '\n%d passed, %d failed\n' "$passed" "$failed"
   exit 1
+fi
+
+step "NativeAOT publish: the shipped sidecar, which the end-to-end tests below drive"
+# NativeAOT links with the platform's C toolchain: clang, or gcc (ILCompiler falls back to it); install clang if neither.
+if ! command -v clang >/dev/null && ! command -v gcc >/dev/null; then
+  echo "no clang or gcc: installing clang (apt-get)"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq clang >/dev/null
+fi
+# The README's publish command; -warnaserror: a trim or AOT warning fails it.
+if dotnet publish src/BackendSidecar -c Release -r linux-x64 -o artifacts/sidecar -warnaserror --nologo -v quiet -clp:NoSummary \
+  && [ -x artifacts/sidecar/backend-sidecar ]; then
+  export BACKEND_SIDECAR_PATH="$PWD/artifacts/sidecar/backend-sidecar"
+  echo "BACKEND_SIDECAR_PATH=$BACKEND_SIDECAR_PATH"
+else
+  fail_step "the NativeAOT publish (the end-to-end tests run against the dotnet build output instead)"
 fi
 
 step "C# tests"
@@ -82,6 +101,22 @@ else
     if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the end-to-end test run (exit $status)"; fi
   else
     fail_step "the end-to-end test printed no result (exit $status)"
+  fi
+fi
+
+if [ "${SKIP_PACKAGING:-0}" = 1 ]; then
+  step "Packaging from a fresh clone: skipped (SKIP_PACKAGING=1)"
+else
+  step "Packaging from a fresh clone: the READMEs' commands (editor-extension/test/packaging/fresh-clone.sh)"
+  editor-extension/test/packaging/fresh-clone.sh 2>&1 | tee "$results/packaging.log"
+  status=${PIPESTATUS[0]}
+  counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$results/packaging.log" | tail -n 1)
+  if [ -n "$counts" ]; then
+    p=${counts%% passed*}; f=${counts#*passed, }; f=${f%% failed}
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the packaging test run (exit $status)"; fi
+  else
+    fail_step "the packaging test printed no result (exit $status)"
   fi
 fi
 

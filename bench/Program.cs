@@ -1,5 +1,5 @@
 // sidecar-bench: measures what users of backend-sidecar feel, against the real published sidecar and real backends.
-// See bench/README.md. Usage: sidecar-bench [--quick] [--aot] [--no-publish] [--sidecar PATH] [--results DIR] [--list] [scenario...]
+// See bench/README.md. Usage: sidecar-bench [--quick] [--r2r] [--no-publish] [--sidecar PATH] [--results DIR] [--list] [scenario...]
 using System.Diagnostics;
 using BackendSidecar.Bench.Measure;
 using BackendSidecar.Bench.Report;
@@ -13,7 +13,8 @@ Scenario[] all =
 ];
 
 var quick = args.Contains("--quick");
-var aot = args.Contains("--aot");
+// NativeAOT is what ships; --r2r measures the ReadyToRun build it replaced (--aot, the default now, is still accepted).
+var r2r = args.Contains("--r2r");
 var reuse = args.Contains("--no-publish");
 var resultsIndex = Array.IndexOf(args, "--results");
 var sidecarIndex = Array.IndexOf(args, "--sidecar");
@@ -21,12 +22,12 @@ var named = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal)
     && (resultsIndex < 0 || i != resultsIndex + 1) && (sidecarIndex < 0 || i != sidecarIndex + 1)).ToArray();
 if (args.Contains("--list") || args.Contains("--help"))
 {
-    Console.WriteLine("sidecar-bench [--quick] [--aot] [--no-publish] [--sidecar PATH] [--results DIR] [scenario...]\n");
+    Console.WriteLine("sidecar-bench [--quick] [--r2r] [--no-publish] [--sidecar PATH] [--results DIR] [scenario...]\n");
     foreach (var s in all) Console.WriteLine($"  {s.Name,-15} {s.Description}");
     Console.WriteLine("\n--quick: fewer iterations, shorter idle period, no BenchmarkDotNet run (unless rpc-bdn is named).");
-    Console.WriteLine("--no-publish: reuse artifacts/bench/sidecar from an earlier run.");
+    Console.WriteLine("--no-publish: reuse the sidecar in artifacts/bench from an earlier run.");
     Console.WriteLine("--sidecar PATH: measure this backend-sidecar instead of publishing one (for trying a change quickly).");
-    Console.WriteLine("--aot: publish and measure a NativeAOT build instead of ReadyToRun (results go to results-aot files).");
+    Console.WriteLine("--r2r: publish and measure a self-contained ReadyToRun build instead of NativeAOT, for comparison (results go to latest-r2r files).");
     return 0;
 }
 
@@ -42,7 +43,7 @@ var selected = named.Length > 0 ? all.Where(s => named.Contains(s.Name)).ToArray
     : all.Where(s => !(quick && s is RpcRoundTripBdn)).ToArray();
 
 var sidecarOverride = sidecarIndex >= 0 && sidecarIndex + 1 < args.Length ? Path.GetFullPath(args[sidecarIndex + 1]) : null;
-var artifacts = BenchArtifacts.Locate(sidecarOverride, aot);
+var artifacts = BenchArtifacts.Locate(sidecarOverride, aot: !r2r);
 artifacts.Prepare(reuse || sidecarOverride is not null);
 var context = new BenchContext(artifacts, quick);
 var resultsDirectory = resultsIndex >= 0 && resultsIndex + 1 < args.Length
@@ -72,9 +73,9 @@ foreach (var scenario in selected)
             (row.P90 is { } p ? $", p90 {p:0.###}, max {row.Max:0.###}" : "") + (row.Met is { } m ? (m ? " (met)" : " (MISSED)") : ""));
 }
 
-ResultWriter.Write(resultsDirectory, reports, quick, artifacts.Build, aot ? "-aot" : "");
+ResultWriter.Write(resultsDirectory, reports, quick, artifacts.Build, r2r ? "-r2r" : "");
 try { Directory.Delete(artifacts.WorkRoot, recursive: true); }
 catch (IOException) { }
 Console.WriteLine(ResultWriter.Markdown(reports, quick, artifacts.Build));
-Console.Error.WriteLine($"results: {Path.Combine(resultsDirectory, $"latest{(aot ? "-aot" : "")}.md")} and .json");
+Console.Error.WriteLine($"results: {Path.Combine(resultsDirectory, $"latest{(r2r ? "-r2r" : "")}.md")} and .json");
 return reports.Any(r => r.Error is not null) ? 1 : 0;

@@ -84,7 +84,7 @@ internal static class ResultWriter
         };
     }
 
-    /// <param name="suffix">Added to the file names ("-aot"), so variants do not overwrite the main results.</param>
+    /// <param name="suffix">Added to the file names ("-r2r"), so variants do not overwrite the main results.</param>
     public static void Write(string directory, IReadOnlyList<ScenarioReport> reports, bool quick, string build, string suffix)
     {
         Directory.CreateDirectory(directory);

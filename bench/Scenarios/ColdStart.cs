@@ -29,6 +29,6 @@ internal sealed class ColdStart : Scenario
             Directory.Delete(work, recursive: true);
         }
 
-        report.Samples("spawn -> initialize answered", "ms", samples, "median < 100 ms", s => s.Median < 100);
+        report.Samples("spawn -> initialize answered", "ms", samples, "median < 40 ms", s => s.Median < 40);
     }
 }

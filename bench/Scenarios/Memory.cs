@@ -21,7 +21,7 @@ internal sealed class Memory : Scenario
         var one = Enumerable.Range(0, runs).Select(_ => Measure(context, 1, settle, report)).ToList();
         var fifty = Enumerable.Range(0, runs).Select(_ => Measure(context, 50, settle, report)).ToList();
 
-        report.Samples("RSS, 1 backend", "MB", [.. one.Select(m => m.RssMb)], "< 40 MB", s => s.Median < 40);
+        report.Samples("RSS, 1 backend", "MB", [.. one.Select(m => m.RssMb)], "< 25 MB", s => s.Median < 25);
         report.Samples("RSS, 50 backends", "MB", [.. fifty.Select(m => m.RssMb)], "< 50 MB", s => s.Median < 50);
         report.Samples("threads, 1 backend", "threads", [.. one.Select(m => (double)m.Threads)]);
         report.Samples("threads, 50 backends", "threads", [.. fifty.Select(m => (double)m.Threads)]);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace BackendSidecar.Bench.Setup;
 
 /// <summary>
-/// What the scenarios run: the sidecar published the way it ships (self-contained, ReadyToRun; or NativeAOT to compare)
+/// What the scenarios run: the sidecar published the way it ships (NativeAOT; or self-contained ReadyToRun to compare)
 /// and bench-backend compiled from bench/backends. Both go to artifacts/bench/ (gitignored).
 /// </summary>
 internal sealed class BenchArtifacts
@@ -13,7 +13,7 @@ internal sealed class BenchArtifacts
         RepoRoot = repoRoot;
         Aot = aot;
         Directory = Path.Combine(repoRoot, "artifacts", "bench");
-        SidecarDirectory = Path.Combine(Directory, aot ? "sidecar-aot" : "sidecar");
+        SidecarDirectory = Path.Combine(Directory, aot ? "sidecar-aot" : "sidecar-r2r");
         Sidecar = sidecar ?? Path.Combine(SidecarDirectory, "backend-sidecar");
         Build = sidecar is not null ? $"given: {sidecar}" : aot ? "NativeAOT publish" : "ReadyToRun publish (self-contained)";
         Backend = Path.Combine(Directory, "bench-backend");
@@ -22,7 +22,7 @@ internal sealed class BenchArtifacts
 
     public string RepoRoot { get; }
 
-    /// <summary>Publish with NativeAOT instead of ReadyToRun.</summary>
+    /// <summary>Publish with NativeAOT (as it ships) rather than ReadyToRun.</summary>
     public bool Aot { get; }
 
     /// <summary>Which sidecar is measured, for the report.</summary>
@@ -43,8 +43,8 @@ internal sealed class BenchArtifacts
 
     /// <summary>Finds the repository from the working directory or from where the bench runs.</summary>
     /// <param name="sidecar">A backend-sidecar to measure instead of the published one.</param>
-    /// <param name="aot">Publish with NativeAOT instead of ReadyToRun.</param>
-    public static BenchArtifacts Locate(string? sidecar = null, bool aot = false)
+    /// <param name="aot">Publish with NativeAOT (as it ships); false: ReadyToRun, self-contained.</param>
+    public static BenchArtifacts Locate(string? sidecar = null, bool aot = true)
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {
@@ -56,7 +56,7 @@ internal sealed class BenchArtifacts
         throw new InvalidOperationException("run the bench from inside the BackendSidecar repository");
     }
 
-    /// <summary>Publishes the sidecar ReadyToRun (unless <paramref name="reuse"/> and it is there) and compiles bench-backend.</summary>
+    /// <summary>Publishes the sidecar (unless <paramref name="reuse"/> and it is there) and compiles bench-backend.</summary>
     public void Prepare(bool reuse)
     {
         System.IO.Directory.CreateDirectory(Directory);
@@ -64,11 +64,12 @@ internal sealed class BenchArtifacts
         {
             Console.Error.WriteLine($"publishing the sidecar ({Build}) to {SidecarDirectory} ...");
             var project = Path.Combine(RepoRoot, "src", "BackendSidecar");
+            // The README's publish command (PublishAot is set in the project), so the bench measures what ships.
             if (Aot)
-                Run("dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", SidecarDirectory, "--nologo", "-v", "quiet");
+                Run("dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "-o", SidecarDirectory, "--nologo", "-v", "quiet");
             else
-                Run("dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "-p:PublishReadyToRun=true",
-                    "-o", SidecarDirectory, "--nologo", "-v", "quiet");
+                Run("dotnet", "publish", project, "-c", "Release", "-r", "linux-x64", "-p:PublishAot=false", "--self-contained",
+                    "-p:PublishReadyToRun=true", "-o", SidecarDirectory, "--nologo", "-v", "quiet");
         }
 
         var source = Path.Combine(RepoRoot, "bench", "backends", "bench-backend.c");

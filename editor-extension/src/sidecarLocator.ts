@@ -1,3 +1,4 @@
+import { sidecarExecutable } from '@backend-sidecar/client';
 import { accessSync, chmodSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { isFile } from './files';
@@ -22,8 +23,6 @@ export interface LocateSidecarInput {
   platform?: NodeJS.Platform;
 }
 
-const executableName = (platform: NodeJS.Platform) => (platform === 'win32' ? 'backend-sidecar.exe' : 'backend-sidecar');
-
 /**
  * Finds the sidecar: the setting, else the one bundled in the extension, else `dotnet` on a
  * backend-sidecar.dll built in a BackendSidecar checkout (when developing the extension itself).
@@ -39,7 +38,8 @@ export function locateSidecar(input: LocateSidecarInput): SidecarLaunch {
   }
 
   const searched: string[] = [];
-  const bundled = join(input.extensionPath, 'sidecar', executableName(platform));
+  // package.mjs publishes the target's build there: backend-sidecar.exe in a win32 .vsix.
+  const bundled = sidecarExecutable(join(input.extensionPath, 'sidecar'), platform);
   searched.push(bundled);
   if (isFile(bundled)) {
     ensureExecutable(bundled, platform);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { BackendStatus } from '@backend-sidecar/client';
+import { sidecarExecutableName, type BackendStatus } from '@backend-sidecar/client';
 import type { Event } from '../../src/controller/emitter';
 
 /** Bounds for waiting on events: a real sidecar starting a real python backend on a busy 2-core machine. */
@@ -17,10 +17,13 @@ export function repoRoot(): string {
   throw new Error(`no BackendSidecar.sln above ${__dirname}`);
 }
 
-/** The sidecar that test.sh builds (dotnet build -c Release) before the TypeScript tests. */
+/**
+ * The sidecar the tests drive: BACKEND_SIDECAR_PATH when set (test.sh sets it to the NativeAOT binary it
+ * publishes), else the one `dotnet build -c Release` makes.
+ */
 export function builtSidecar(): string {
-  const path = join(repoRoot(), 'src', 'BackendSidecar', 'bin', 'Release', 'net10.0', 'backend-sidecar');
-  if (!existsSync(path)) throw new Error(`${path} is missing: run "dotnet build -c Release" (test.sh does) first`);
+  const path = process.env.BACKEND_SIDECAR_PATH || join(repoRoot(), 'src', 'BackendSidecar', 'bin', 'Release', 'net10.0', sidecarExecutableName());
+  if (!existsSync(path)) throw new Error(`${path} is missing: run "dotnet build -c Release" (test.sh does) first, or set BACKEND_SIDECAR_PATH`);
   return path;
 }
 

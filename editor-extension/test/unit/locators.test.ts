@@ -45,6 +45,15 @@ describe('locateSidecar', () => {
     accessSync(bundled, constants.X_OK);
   });
 
+  it('NoSetting_Windows_BundledExeUsed', () => {
+    dir.write('ext/sidecar/backend-sidecar', '', 0o755);
+    const exe = dir.write('ext/sidecar/backend-sidecar.exe', '', 0o644);
+
+    const launch = locateSidecar({ extensionPath: join(dir.path, 'ext'), workspaceFolders: [], platform: 'win32' });
+
+    assert.deepEqual(launch, { command: exe, args: ['serve'], source: 'bundled' });
+  });
+
   it('NoBundled_BuiltDllInACheckoutAboveTheWorkspace_RunWithDotnet', () => {
     dir.write('repo/BackendSidecar.sln');
     const dll = dir.write('repo/src/BackendSidecar/bin/Debug/net10.0/backend-sidecar.dll');

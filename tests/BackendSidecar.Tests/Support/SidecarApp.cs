@@ -8,7 +8,11 @@ internal static class SidecarApp
     private static readonly Lazy<string> s_path = new(Locate);
     private static readonly Lazy<string> s_repositoryRoot = new(FindRepositoryRoot);
 
-    /// <summary>The apphost built from src/BackendSidecar in this test's configuration; override with BACKEND_SIDECAR_PATH.</summary>
+    /// <summary>
+    /// The sidecar the end-to-end tests drive: BACKEND_SIDECAR_PATH when set (test.sh sets it to the NativeAOT binary it
+    /// publishes, the one that ships), else the apphost built from src/BackendSidecar in this test's configuration, so that
+    /// <c>dotnet test</c> alone works.
+    /// </summary>
     public static string Path => s_path.Value;
 
     /// <summary>The folder holding BackendSidecar.sln.</summary>
@@ -19,7 +23,7 @@ internal static class SidecarApp
         if (Environment.GetEnvironmentVariable("BACKEND_SIDECAR_PATH") is { Length: > 0 } overridden) return overridden;
         var directory = typeof(SidecarApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "SidecarDirectory").Value!;
-        var path = System.IO.Path.Combine(directory, "backend-sidecar");
+        var path = System.IO.Path.Combine(directory, OperatingSystem.IsWindows() ? "backend-sidecar.exe" : "backend-sidecar");
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"backend-sidecar was not built at '{path}'; build src/BackendSidecar first.", path);

@@ -14,11 +14,12 @@ export function repoRoot(start: string = __dirname): string {
 }
 
 /**
- * The built sidecar executable (./test.sh builds it before the Node tests run). BACKEND_SIDECAR_PATH
- * overrides it, e.g. for a published build.
+ * The sidecar the tests drive: BACKEND_SIDECAR_PATH when set (./test.sh sets it to the NativeAOT binary it
+ * publishes, the one that ships), else the executable `dotnet build src/BackendSidecar -c Release` makes.
  */
 export function sidecarPath(): string {
-  const path = process.env.BACKEND_SIDECAR_PATH ?? join(repoRoot(), 'src', 'BackendSidecar', 'bin', 'Release', 'net10.0', 'backend-sidecar');
+  const built = join(repoRoot(), 'src', 'BackendSidecar', 'bin', 'Release', 'net10.0', process.platform === 'win32' ? 'backend-sidecar.exe' : 'backend-sidecar');
+  const path = process.env.BACKEND_SIDECAR_PATH || built;
   if (!existsSync(path)) {
     throw new Error(`${path} does not exist: build the sidecar first (dotnet build src/BackendSidecar -c Release), or set BACKEND_SIDECAR_PATH`);
   }

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The packaging commands of the READMEs, run exactly as written in a fresh clone of this checkout:
+# every fenced block that follows a `<!-- commands: packaging -->` line, in editor-extension/README.md
+# then README.md, each block in one bash from the clone's root (a `cd` holds for the rest of its block).
+# A line that starts with `code ` (installing into VS Code, which is not here) is shown, not run.
+# Then it checks that a .vsix resulted whose sidecar is a NativeAOT linux-x64 executable that answers.
+#
+#   editor-extension/test/packaging/fresh-clone.sh      (./test.sh runs it)
+#
+# It clones HEAD: commit first, uncommitted changes are not in the clone. The npm and NuGet caches are
+# shared with this machine's (only the downloads are saved: restore, build and publish run in full).
+# The last line reads "N passed, N failed"; the exit code is 0 only when nothing failed.
+set -uo pipefail
+repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# No MSBuild node or build server may outlive the run (they would hold the deleted clone's files).
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
+export npm_config_prefer_offline=true npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+STEP_TIMEOUT=${PACKAGING_TEST_TIMEOUT:-1200}
+
+passed=0 failed=0
+ok() { echo "ok - $*"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
+finish() { printf '\n%d passed, %d failed\n' "$passed" "$failed"; [ "$failed" = 0 ]; exit; }
+
+clone=$(mktemp -d "${TMPDIR:-/tmp}/backend-sidecar-clone-XXXXXX")
+trap 'rm -rf "$clone"' EXIT
+started=$SECONDS
+if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no)" ]; then
+  echo "note: $repo has uncommitted changes; the clone has HEAD ($(git -C "$repo" rev-parse --short HEAD)) only"
+fi
+if git clone --quiet --no-hardlinks "$repo" "$clone/repo"; then
+  ok "git clone of $repo ($(git -C "$clone/repo" rev-parse --short HEAD))"
+else
+  not_ok "git clone of $repo"
+  finish
+fi
+work=$clone/repo
+
+# The blocks after `<!-- commands: packaging -->`, one command line per output line, separated by a line "--".
+blocks() {
+  awk '/^<!-- commands: packaging -->$/ {want = 1; next}
+       want && /^```/ {if (inside) {print "--"; want = 0; inside = 0} else inside = 1; next}
+       inside {print}' "$1"
+}
+
+for readme in editor-extension/README.md README.md; do
+  script=$(blocks "$work/$readme")
+  if [ -z "$script" ]; then
+    not_ok "$readme has no block marked <!-- commands: packaging -->"
+    continue
+  fi
+  while IFS= read -r -d $'\x1e' block; do
+    [ -n "${block//[$'\n ']/}" ] || continue
+    runnable=$(printf '%s\n' "$block" | sed -E 's/^(code .*)$/: not run here: \1/')
+    printf '\n== %s, in %s:\n%s\n' "$readme" "$work" "$block"
+    t=$SECONDS
+    if (cd "$work" && timeout "$STEP_TIMEOUT" bash -euo pipefail -c "$runnable"); then
+      ok "$readme: $(printf '%s' "$block" | sed -E 's/ *#.*//' | paste -sd ';' | sed 's/;/; /g') ($((SECONDS - t)) s)"
+    else
+      not_ok "$readme: the block ending in '$(printf '%s' "$block" | tail -n 1)' failed ($((SECONDS - t)) s)"
+      finish # what follows builds on it
+    fi
+  done < <(printf '%s\n' "$script" | awk '$0 == "--" {printf "\x1e"; next} {print}')
+done
+
+# What the extension README promises: editor-extension/backend-sidecar.vsix, with the NativeAOT sidecar.
+vsix=$work/editor-extension/backend-sidecar.vsix
+unpacked=$clone/vsix
+if [ -f "$vsix" ] && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$vsix" "$unpacked"; then
+  ok "the .vsix exists ($(du -h "$vsix" | cut -f1))"
+else
+  not_ok "no readable $vsix"
+  finish
+fi
+sidecar_dir=$unpacked/extension/sidecar
+sidecar=$sidecar_dir/backend-sidecar
+if [ -f "$sidecar" ] && [ "$(head -c 4 "$sidecar" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+  ok "extension/sidecar/backend-sidecar is an ELF executable ($(du -h "$sidecar" | cut -f1))"
+else
+  not_ok "extension/sidecar/backend-sidecar is missing or not an ELF executable"
+  finish
+fi
+# NativeAOT: one native executable that exports the runtime's debug header, and no managed assemblies or
+# CoreCLR beside it (a ReadyToRun publish has both; a single-file one has no such export).
+managed=$(find "$sidecar_dir" -name '*.dll' -o -name 'libcoreclr.so' | head -n 3)
+if grep -q DotNetRuntimeDebugHeader "$sidecar" && [ -z "$managed" ]; then
+  ok "the sidecar is NativeAOT (DotNetRuntimeDebugHeader, no .dll or libcoreclr.so beside it)"
+else
+  not_ok "the sidecar is not NativeAOT${managed:+: found $managed}"
+fi
+# It answers initialize with no .NET anywhere in reach (no dotnet on PATH, no DOTNET_ROOT).
+chmod +x "$sidecar"
+answer=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"1.0","clientInfo":{"name":"packaging-test"},"config":{"backends":{}}}}' \
+  '{"jsonrpc":"2.0","id":2,"method":"shutdown"}' '{"jsonrpc":"2.0","method":"exit"}' |
+  (cd "$clone" && env -i PATH=/usr/bin:/bin HOME="$clone" timeout 30 "$sidecar" serve --log-level warning) 2>"$clone/sidecar.err")
+status=$?
+if [ "$status" = 0 ] && printf '%s' "$answer" | grep -q '"serverInfo":{"name":"backend-sidecar"'; then
+  ok "the packaged sidecar answers initialize and exits 0 without .NET installed"
+else
+  not_ok "the packaged sidecar did not answer initialize (exit $status): $answer $(tail -n 5 "$clone/sidecar.err")"
+fi
+
+echo "packaging from a fresh clone took $((SECONDS - started)) s"
+finish
