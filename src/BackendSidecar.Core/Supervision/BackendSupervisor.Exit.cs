@@ -19,6 +19,8 @@ public sealed partial class BackendSupervisor
         var cleanedUp = !instance.BecameHealthy && IsCurrent(instance);
         if (cleanedUp)
             await Task.WhenAll(KillRemnantsAsync(child), instance.DrainAsync()).ConfigureAwait(false);
+        else
+            await instance.OutputEndsAsync(OutputGraceBeforeNotifying).ConfigureAwait(false);
 
         using (await EnterAsync().ConfigureAwait(false))
         {
@@ -47,6 +49,13 @@ public sealed partial class BackendSupervisor
             Decide_NeedsGate(failure, attemptError?.Message ?? reason, attemptError);
         }
     }
+
+    /// <summary>
+    /// How long the exit notification waits for the last output lines of a running backend: once the process is gone its
+    /// pipes end within microseconds, unless a descendant holds them, and then the clean-up (which must scan every process
+    /// on the machine for escaped descendants) ends them after the notification.
+    /// </summary>
+    private static readonly TimeSpan OutputGraceBeforeNotifying = TimeSpan.FromMilliseconds(20);
 
     private bool IsCurrent(Instance instance) => Volatile.Read(ref _instance) == instance;
 

@@ -23,6 +23,8 @@ public sealed class SupervisorOrderTests
         return (new Supervisor(new SidecarConfig { Backends = backends }, services), launcher);
     }
 
+    private const string MissingCommand = "/nonexistent/api-server";
+
     private static BackendOptions Backend(string name, params string[] dependsOn) => new()
     {
         Name = name,
@@ -47,7 +49,7 @@ public sealed class SupervisorOrderTests
     [Fact]
     public async Task Start_WhoseDependencyFails_SaysSoInItsStatus()
     {
-        var (supervisor, _) = Create(c => { if (c.Request.Args[0] == "api") c.Exit(3); }, Backend("worker", "api"), Backend("api"));
+        var (supervisor, _) = Create(null, Backend("worker", "api"), Backend("api") with { Command = MissingCommand });
         await using var _ = supervisor;
         var changes = new List<StatusChange>();
         supervisor.StatusChanged += c => { lock (changes) changes.Add(c); };
@@ -65,8 +67,8 @@ public sealed class SupervisorOrderTests
     [Fact]
     public async Task AutoStart_WhoseDependencyFails_SaysSoInItsStatus()
     {
-        var (supervisor, _) = Create(c => { if (c.Request.Args[0] == "api") c.Exit(3); },
-            Backend("worker", "api") with { AutoStart = true }, Backend("api") with { AutoStart = true });
+        var (supervisor, _) = Create(null,
+            Backend("worker", "api") with { AutoStart = true }, Backend("api") with { AutoStart = true, Command = MissingCommand });
         await using var _ = supervisor;
 
         var failures = await supervisor.StartAutoStartAsync();
