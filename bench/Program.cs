@@ -8,7 +8,7 @@ using BackendSidecar.Bench.Setup;
 
 Scenario[] all =
 [
-    new ColdStart(), new CrashDetection(), new Readiness(), new Restart(), new Stop(ignoreSigterm: false), new Stop(ignoreSigterm: true),
+    new ColdStart(), new CrashDetection(), new CrashDetectionBusyMachine(), new Readiness(), new Restart(), new Stop(ignoreSigterm: false), new Stop(ignoreSigterm: true),
     new RpcRoundTrip(), new RpcRoundTripBdn(), new LogThroughput(), new Memory(), new IdleCost(), new Scale(),
 ];
 

@@ -7,9 +7,21 @@ public sealed partial class BackendSupervisor
 {
     private const int LastLinesCount = 20;
 
+    /// <summary>
+    /// The process ended on its own. A backend that was running is reported at once and cleaned up after (killing what is
+    /// left of its group means a scan of every process on the machine); one that never became healthy is cleaned up first,
+    /// because its error carries its last output lines, read to the end. Either way the clean-up runs outside the gate, and
+    /// the next process of this backend waits for it.
+    /// </summary>
     private async Task WatchExitAsync(Instance instance, IChildProcess child)
     {
         var exit = await child.Exited.ConfigureAwait(false);
+        var cleanedUp = !instance.BecameHealthy && IsCurrent(instance);
+        if (cleanedUp)
+            await Task.WhenAll(KillRemnantsAsync(child), instance.DrainAsync()).ConfigureAwait(false);
+        else
+            await instance.OutputEndsAsync(OutputGraceBeforeNotifying).ConfigureAwait(false);
+
         using (await EnterAsync().ConfigureAwait(false))
         {
             // A stop or a restart took this instance away already and records the exit itself.
@@ -17,12 +29,8 @@ public sealed partial class BackendSupervisor
             instance.Retire();
             _instance = null;
             _lastExit = exit;
-
-            // A grandchild that outlived the leader would hold the port and the pipes: kill the rest of the group. The pipes
-            // are drained meanwhile; their end comes once the last holder is gone.
-            await Task.WhenAll(KillRemnantsAsync(child), instance.DrainAsync()).ConfigureAwait(false);
-            RemoveState();
-            instance.Dispose();
+            // Off the gate, so the notification below goes out first.
+            _cleanUp = Task.Run(() => CleanUpAfterExitAsync(instance, child, cleanedUp));
 
             var reason = exit.ToString();
             SupervisorException? attemptError = null;
@@ -40,6 +48,25 @@ public sealed partial class BackendSupervisor
             var failure = exit.Code != 0;
             Decide_NeedsGate(failure, attemptError?.Message ?? reason, attemptError);
         }
+    }
+
+    /// <summary>
+    /// How long the exit notification waits for the last output lines of a running backend: once the process is gone its
+    /// pipes end within microseconds, unless a descendant holds them, and then the clean-up (which must scan every process
+    /// on the machine for escaped descendants) ends them after the notification.
+    /// </summary>
+    private static readonly TimeSpan OutputGraceBeforeNotifying = TimeSpan.FromMilliseconds(20);
+
+    private bool IsCurrent(Instance instance) => Volatile.Read(ref _instance) == instance;
+
+    /// <summary>A grandchild that outlived the leader would hold the port and the pipes: kill the rest of the group. The
+    /// pipes are drained meanwhile; their end comes once the last holder is gone.</summary>
+    private async Task CleanUpAfterExitAsync(Instance instance, IChildProcess child, bool groupCleanedUp)
+    {
+        if (!groupCleanedUp)
+            await Task.WhenAll(KillRemnantsAsync(child), instance.DrainAsync()).ConfigureAwait(false);
+        RemoveState();
+        instance.Dispose();
     }
 
     private async Task KillRemnantsAsync(IChildProcess child)
@@ -87,14 +114,19 @@ public sealed partial class BackendSupervisor
         var decision = _restarts.Decide(failure, now, _services.Random());
         switch (decision)
         {
+            case RestartDecision.Restart when _shuttingDown:
+                SetState_NeedsGate(BackendTrigger.StayedDown, $"{reason}; not restarted: the sidecar is shutting down");
+                _attempt?.TrySetException(new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name));
+                break;
+
             case RestartDecision.Restart(var delay):
                 _nextRestartAt = now + delay;
-                SetState_NeedsGate(BackendState.Backoff, $"{reason}; restarting in {(long)delay.TotalMilliseconds} ms");
+                SetState_NeedsGate(BackendTrigger.RestartScheduled, $"{reason}; restarting in {(long)delay.TotalMilliseconds} ms");
                 ScheduleRestart_NeedsGate(delay);
                 break;
 
             case RestartDecision.Stay(var why) when !failure:
-                SetState_NeedsGate(BackendState.Stopped, $"{reason}; {why}");
+                SetState_NeedsGate(BackendTrigger.StayedDown, $"{reason}; {why}");
                 if (attemptError is not null) _attempt?.TrySetException(WithStatus_NeedsGate(attemptError));
                 break;
 
@@ -111,7 +143,7 @@ public sealed partial class BackendSupervisor
     private void GiveUp_NeedsGate(string message, SupervisorException? attemptError)
     {
         _lastError = attemptError?.ToError() ?? new BackendError(BackendErrorKind.GaveUp, message);
-        SetState_NeedsGate(BackendState.Failed, message);
+        SetState_NeedsGate(BackendTrigger.GaveUp, message);
         _attempt?.TrySetException(attemptError is not null
             ? WithStatus_NeedsGate(attemptError)
             : new SupervisorException(BackendErrorKind.GaveUp, message, Name) { Status = Status });
@@ -136,9 +168,10 @@ public sealed partial class BackendSupervisor
         {
             if (delay > TimeSpan.Zero)
                 await Task.Delay(delay, _time, backoff.Token).ConfigureAwait(false);
+            await CleanedUpAsync(backoff.Token).ConfigureAwait(false);
             using (await EnterAsync(backoff.Token).ConfigureAwait(false))
             {
-                if (_backoff != backoff || _state != BackendState.Backoff) return;
+                if (_backoff != backoff || _state != BackendState.Backoff || _shuttingDown) return;
                 _backoff = null;
                 _restarts.Record(_time.GetUtcNow());
                 await SpawnAsync_NeedsGate($"restart {_restarts.Count} after backoff").ConfigureAwait(false);
@@ -152,6 +185,9 @@ public sealed partial class BackendSupervisor
             backoff.Dispose();
         }
     }
+
+    /// <summary>Until the last process's group is gone and its output read: a new one must not meet its remnants.</summary>
+    private Task CleanedUpAsync(CancellationToken cancellationToken) => Volatile.Read(ref _cleanUp).WaitAsync(cancellationToken);
 
     private void CancelBackoff_NeedsGate()
     {

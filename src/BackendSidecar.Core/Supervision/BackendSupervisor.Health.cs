@@ -5,31 +5,18 @@ namespace BackendSidecar.Core.Supervision;
 
 public sealed partial class BackendSupervisor
 {
-    /// <summary>Polls the probe fast while the backend starts, until it answers healthy or startupTimeoutMs passes.</summary>
+    /// <summary>Polls the probe fast while the backend starts, until it answers healthy or the startup deadline passes.</summary>
     private async Task ReadinessLoopAsync(Instance instance, HealthOptions health)
     {
-        using var deadline = new CancellationTokenSource(health.StartupTimeout, _time);
+        using var deadline = new StartupDeadline(health.StartupTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(instance.Token, deadline.Token);
-        var started = _time.GetTimestamp();
+        var readiness = HealthCheckPolicies.Readiness(health, _time, failed => instance.LastProbe = failed);
         try
         {
-            // Bounded by the deadline.
-            for (var attempt = 0; ; attempt++)
-            {
-                var result = await instance.Probe!.CheckAsync(linked.Token).ConfigureAwait(false);
-                if (result.Ok)
-                {
-                    await OnReadyAsync(instance, result).ConfigureAwait(false);
-                    return;
-                }
-
-                instance.LastProbe = result;
-                linked.Token.ThrowIfCancellationRequested();
-                var delay = HealthPolling.StartupDelay(attempt, _time.GetElapsedTime(started), health.Interval);
-                await Task.Delay(delay, _time, linked.Token).ConfigureAwait(false);
-            }
+            var result = await readiness.CheckAsync(instance.Probe!, health, linked.Token).ConfigureAwait(false);
+            await OnReadyAsync(instance, result).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !instance.Token.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.HasPassed && !instance.Token.IsCancellationRequested)
         {
             await OnStartupTimeoutAsync(instance, health).ConfigureAwait(false);
         }
@@ -60,13 +47,14 @@ public sealed partial class BackendSupervisor
             var error = new SupervisorException(BackendErrorKind.StartupTimeout, reason, Name);
             _lastError = error.ToError();
             // A waiting start learns the outcome once the instance is gone and the restart policy has decided.
-            BeginStop_NeedsGate(instance, reason, Options.Stop.Timeout, AfterStop.RestartDecision, error);
+            BeginStop_NeedsGate(instance, BackendTrigger.StartupTimedOut, reason, Options.Stop.Timeout, AfterStop.RestartDecision, error);
         }
     }
 
     /// <summary>Checks every intervalMs while running; failureThreshold failures in a row make the backend unhealthy.</summary>
     private async Task LivenessLoopAsync(Instance instance, HealthOptions health)
     {
+        var check = HealthCheckPolicies.SingleCheck(health, _time);
         try
         {
             // Ends when the instance is retired.
@@ -74,7 +62,7 @@ public sealed partial class BackendSupervisor
             {
                 await Task.Delay(HealthPolling.UntilNextTick(_time.GetTimestamp(), _time.TimestampFrequency, health.Interval), _time, instance.Token)
                     .ConfigureAwait(false);
-                var result = await instance.Probe!.CheckAsync(instance.Token).ConfigureAwait(false);
+                var result = await check.CheckAsync(instance.Probe!, health, instance.Token).ConfigureAwait(false);
                 await OnLivenessResultAsync(instance, health, result).ConfigureAwait(false);
             }
         }
@@ -93,7 +81,7 @@ public sealed partial class BackendSupervisor
 
             if (result.Ok && _state == BackendState.Unhealthy)
             {
-                SetState_NeedsGate(BackendState.Running, $"health check passed again ({result.Detail})");
+                SetState_NeedsGate(BackendTrigger.HealthRecovered, result.Detail);
                 return;
             }
 
@@ -103,11 +91,11 @@ public sealed partial class BackendSupervisor
                 return;
             }
 
-            var reason = $"health check failed {instance.ConsecutiveFailures} times: {result.Detail}";
-            SetState_NeedsGate(BackendState.Unhealthy, reason);
+            var failures = $"{instance.ConsecutiveFailures} times: {result.Detail}";
+            SetState_NeedsGate(BackendTrigger.HealthFailed, failures);
             // An adopted backend is not ours to restart; under policy never we only report.
             if (!instance.External && Options.Restart.Policy != RestartPolicyKind.Never)
-                BeginStop_NeedsGate(instance, "restarting: " + reason, Options.Stop.Timeout, AfterStop.RestartDecision);
+                BeginStop_NeedsGate(instance, BackendTrigger.StoppingUnhealthy, "health check failed " + failures, Options.Stop.Timeout, AfterStop.RestartDecision);
         }
     }
 }

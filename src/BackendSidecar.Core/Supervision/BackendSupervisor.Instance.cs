@@ -54,6 +54,18 @@ public sealed partial class BackendSupervisor
             }
         }
 
+        /// <summary>Waits up to <paramref name="grace"/> (real time: a bound against a hang, not behaviour) for the output to end.</summary>
+        public async Task OutputEndsAsync(TimeSpan grace)
+        {
+            try
+            {
+                await Output.WaitAsync(grace).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
         public void Dispose()
         {
             _cts.Cancel();

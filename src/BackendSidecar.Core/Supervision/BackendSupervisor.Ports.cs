@@ -44,7 +44,7 @@ public sealed partial class BackendSupervisor
         var instance = new Instance(child: null, owner.Pid, external: true, _time.GetUtcNow(), probe, Task.CompletedTask);
         _instance = instance;
         _health = new HealthSnapshot(true, _time.GetUtcNow(), result.Latency, result.Detail, 0);
-        SetState_NeedsGate(BackendState.Starting, reason);
+        SetState_NeedsGate(BackendTrigger.Adopted, reason);
         BecomeRunning_NeedsGate(instance, $"adopted the healthy backend already on port {owner.Port} (pid {owner.Pid?.ToString() ?? "unknown"})");
         return true;
     }

@@ -37,6 +37,11 @@ public sealed partial class BackendSupervisor
                         _attemptAwaited |= wait;
                         attempt = _attempt.Task;
                         break;
+                    case BackendState.Stopped or BackendState.Failed or BackendState.Backoff when !_cleanUp.IsCompleted:
+                        // The last process ended moments ago and what is left of it is still being cleaned up.
+                        stopping = _cleanUp;
+                        attempt = Task.FromResult(Status);
+                        break;
                     default:
                         // Stopped, failed, or waiting in backoff: a manual start always tries again, at once.
                         CancelBackoff_NeedsGate();
@@ -60,10 +65,38 @@ public sealed partial class BackendSupervisor
     }
 
     /// <summary>Stops the backend (waiting for its group to be gone), then starts it with <paramref name="overrides"/>.</summary>
-    public async Task<BackendStatus> RestartAsync(StartOverrides? overrides = null, bool wait = true, CancellationToken cancellationToken = default)
+    /// <remarks><paramref name="cancellationToken"/> ends only the caller's wait: a restart that has begun goes on to start.</remarks>
+    public Task<BackendStatus> RestartAsync(StartOverrides? overrides = null, bool wait = true, CancellationToken cancellationToken = default) =>
+        Detached(async () =>
+        {
+            await StopAsync(timeout: null, wait: true, CancellationToken.None).ConfigureAwait(false);
+            return await StartAsync(overrides, wait, CancellationToken.None).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> to its end whatever becomes of <paramref name="cancellationToken"/>, which only ends the
+    /// wait for it (a cancelled request is answered; the work it began goes on).
+    /// </summary>
+    internal static Task<T> Detached<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
-        await StopAsync(timeout: null, wait: true, cancellationToken).ConfigureAwait(false);
-        return await StartAsync(overrides, wait, cancellationToken).ConfigureAwait(false);
+        var task = Task.Run(work, CancellationToken.None);
+        if (!cancellationToken.CanBeCanceled) return task;
+        // Its outcome may have nobody left to see it.
+        _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>A start of this backend did not happen because <paramref name="dependency"/> could not be started.</summary>
+    /// <remarks>Only a backend that is down says so: one that runs, starts or waits to restart is left as it is.</remarks>
+    internal async Task DependencyFailedAsync(string dependency, SupervisorException error)
+    {
+        using (await EnterAsync().ConfigureAwait(false))
+        {
+            if (_state is not (BackendState.Stopped or BackendState.Failed)) return;
+            var message = $"not started: dependency \"{dependency}\" failed: {error.Message}";
+            _lastError = new BackendError(BackendErrorKind.CannotStart, message);
+            SetState_NeedsGate(BackendTrigger.CannotStart, message);
+        }
     }
 
     private void ThrowIfShuttingDown_NeedsGate()
@@ -100,7 +133,7 @@ public sealed partial class BackendSupervisor
         catch (SupervisorException ex)
         {
             _lastError = ex.ToError();
-            SetState_NeedsGate(BackendState.Failed, ex.Message);
+            SetState_NeedsGate(BackendTrigger.CannotStart, ex.Message);
             attempt.TrySetException(ex);
         }
 
@@ -149,7 +182,7 @@ public sealed partial class BackendSupervisor
         SaveState(child);
         _ = WatchExitAsync(instance, child);
 
-        SetState_NeedsGate(BackendState.Starting, reason);
+        SetState_NeedsGate(BackendTrigger.Launched, reason);
         if (probe is null)
             BecomeRunning_NeedsGate(instance, "process started (no health check)");
         else
@@ -207,7 +240,7 @@ public sealed partial class BackendSupervisor
     private void BecomeRunning_NeedsGate(Instance instance, string reason)
     {
         instance.BecameHealthy = true;
-        SetState_NeedsGate(BackendState.Running, reason);
+        SetState_NeedsGate(BackendTrigger.Ready, reason);
         _attempt?.TrySetResult(Status);
         _ = ResetRestartsWhenStableAsync(instance);
         if (instance.Probe is not null && Options.Health!.Kind != HealthKind.StdoutPattern)

@@ -26,24 +26,25 @@ public sealed partial class BackendSupervisor
             switch (_state)
             {
                 case BackendState.Stopped or BackendState.Failed:
-                    return Status;
+                    break;
                 case BackendState.Backoff:
                     CancelStartWait_NeedsGate();
                     CancelBackoff_NeedsGate();
-                    SetState_NeedsGate(BackendState.Stopped, "stop requested during backoff");
-                    return Status;
+                    SetState_NeedsGate(BackendTrigger.StopWithoutProcess, "stop requested");
+                    break;
                 case BackendState.Stopping:
                     break;
                 default:
                     if (_instance is { } instance)
                     {
                         CancelStartWait_NeedsGate();
-                        BeginStop_NeedsGate(instance, "stop requested", timeout ?? Options.Stop.Timeout, AfterStop.Stopped);
+                        BeginStop_NeedsGate(instance, BackendTrigger.StopRequested, "stop requested", timeout ?? Options.Stop.Timeout, AfterStop.Stopped);
                     }
                     break;
             }
 
-            stopping = _stopping;
+            // A process that ended on its own may still be being cleaned up: a stop is done when nothing of it is left.
+            stopping = Task.WhenAll(_stopping, _cleanUp);
         }
 
         if (wait)
@@ -57,19 +58,20 @@ public sealed partial class BackendSupervisor
 
     /// <summary>Marks the instance as leaving and sends the stop signal; the rest happens in <see cref="FinishStopAsync"/>.</summary>
     /// <param name="cause">Why the instance failed, kept as <c>lastError</c> if the policy then gives up.</param>
-    private void BeginStop_NeedsGate(Instance instance, string reason, TimeSpan timeout, AfterStop after, SupervisorException? cause = null)
+    /// <param name="trigger">Why: a stop request, a startup timeout, an unhealthy backend to restart.</param>
+    private void BeginStop_NeedsGate(Instance instance, BackendTrigger trigger, string reason, TimeSpan timeout, AfterStop after, SupervisorException? cause = null)
     {
         instance.Retire();
         _instance = null;
         if (instance.External)
         {
             instance.Dispose();
-            SetState_NeedsGate(BackendState.Stopped, reason + "; an adopted backend is not ours to stop, so it is left running");
+            SetState_NeedsGate(BackendTrigger.StopWithoutProcess, reason);
             return;
         }
 
         _leaving = instance;
-        SetState_NeedsGate(BackendState.Stopping, reason);
+        SetState_NeedsGate(trigger, reason);
         // StopGroupAsync sends the signal before it first yields, so a stop without wait answers after the signal is out.
         _stopping = FinishStopAsync(instance, timeout, after, reason, cause);
     }
@@ -103,7 +105,7 @@ public sealed partial class BackendSupervisor
                 : exit.SignalName == Options.Stop.Signal ? $"stopped by {exit.SignalName}"
                 : $"{exit} {how}";
             if (after == AfterStop.Stopped)
-                SetState_NeedsGate(BackendState.Stopped, outcome);
+                SetState_NeedsGate(BackendTrigger.StopCompleted, outcome);
             else
                 Decide_NeedsGate(failure: true, reason, attemptError: cause);
         }
@@ -112,12 +114,16 @@ public sealed partial class BackendSupervisor
 
 public sealed partial class BackendSupervisor
 {
-    /// <summary>From now on starts are refused with ShuttingDown; a pending backoff is cancelled.</summary>
+    /// <summary>From now on starts are refused with ShuttingDown, and no restart is scheduled; a pending one is cancelled.</summary>
     internal async Task BeginShutdownAsync()
     {
         using (await EnterAsync().ConfigureAwait(false))
         {
             _shuttingDown = true;
+            if (_state != BackendState.Backoff) return;
+            CancelBackoff_NeedsGate();
+            _attempt?.TrySetException(new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name));
+            SetState_NeedsGate(BackendTrigger.ShutdownDuringBackoff, "");
         }
     }
 }

@@ -9,7 +9,7 @@ namespace BackendSidecar.Core.Supervision;
 /// Runs one backend: launch, readiness, running, exit, restart policy, backoff, stop.
 /// </summary>
 /// <remarks>
-/// Overview. Every change of state happens under <see cref="_gate"/>, an async lock held only for short steps; members that
+/// Overview. Every change of state goes through <see cref="BackendTransitions"/> and happens under <see cref="_gate"/>, an async lock held only for short steps; members that
 /// need it are named <c>*_NeedsGate</c>. Long waits (readiness polling, liveness checks, backoff, a graceful stop) run outside
 /// it and come back through the gate, where they first check that the <see cref="Instance"/> they belong to is still the
 /// current one: a stop or a restart replaces it, so late results of an old process are ignored instead of racing the new one.
@@ -40,6 +40,8 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
     private CancellationTokenSource? _backoff;
     private TaskCompletionSource<BackendStatus>? _attempt;
     private Task _stopping = Task.CompletedTask;
+    // The clean-up after an exit (remnants killed, pipes drained): a new process waits for it, a notification does not.
+    private Task _cleanUp = Task.CompletedTask;
     private bool _shuttingDown;
 
     private volatile BackendStatus _status;
@@ -104,9 +106,12 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
     /// <summary>Refreshes the snapshot without a state change (health details, restart count).</summary>
     private void Publish_NeedsGate() => _status = Snapshot_NeedsGate();
 
-    private void SetState_NeedsGate(BackendState state, string reason)
+    /// <summary>Every change of state goes through here, and through the transition table.</summary>
+    /// <param name="detail">The caller's part of the reason; the table's reason text says where it goes.</param>
+    private void SetState_NeedsGate(BackendTrigger trigger, string detail)
     {
         var previous = _state;
+        var (state, reason) = BackendTransitions.Apply(previous, trigger, detail);
         _state = state;
         _status = Snapshot_NeedsGate();
         _log.WriteSidecarLine($"{previous.ToString().ToLowerInvariant()} -> {state.ToString().ToLowerInvariant()}: {reason}");

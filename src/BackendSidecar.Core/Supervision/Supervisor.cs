@@ -14,6 +14,8 @@ public sealed class Supervisor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SupervisorServices _services;
     private int _shuttingDown;
+    // Dependencies before their dependents: the order of starts (and, reversed, of stops).
+    private readonly BackendSupervisor[] _dependencyOrder;
 
     public Supervisor(SidecarConfig config, SupervisorServices services)
     {
@@ -30,7 +32,8 @@ public sealed class Supervisor : IAsyncDisposable
             _byName.Add(options.Name, backend);
         }
 
-        Backends = DependencyOrder.Sort(config.Backends).Select(o => _byName[o.Name]).ToArray();
+        Backends = config.Backends.Select(o => _byName[o.Name]).ToArray();
+        _dependencyOrder = DependencyOrder.Sort(config.Backends).Select(o => _byName[o.Name]).ToArray();
     }
 
     public SidecarConfig Config { get; }
@@ -41,7 +44,7 @@ public sealed class Supervisor : IAsyncDisposable
     /// </summary>
     private static string DefaultLogFile(SidecarConfig config, string backend) => SidecarFolders.DefaultLogFile(config.SourcePath, backend);
 
-    /// <summary>Every backend, dependencies before their dependents.</summary>
+    /// <summary>Every backend, in the configuration's order (the contract's order for status listings).</summary>
     public IReadOnlyList<BackendSupervisor> Backends { get; }
 
     public bool IsShuttingDown => Volatile.Read(ref _shuttingDown) != 0;
@@ -74,17 +77,40 @@ public sealed class Supervisor : IAsyncDisposable
     {
         ThrowIfShuttingDown();
         var backend = Get(name);
-        foreach (var dependency in backend.Options.DependsOn)
-            await StartAsync(dependency, overrides: null, wait: true, cancellationToken).ConfigureAwait(false);
+        await StartDependenciesAsync(backend, cancellationToken).ConfigureAwait(false);
         return await backend.StartAsync(overrides, wait, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<BackendStatus> RestartAsync(string? name, StartOverrides? overrides = null, bool wait = true, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts (and waits for) each dependency of <paramref name="backend"/>. One that cannot be started fails the start with
+    /// its own error, and <paramref name="backend"/> says in its status why it was not started.
+    /// </summary>
+    private async Task StartDependenciesAsync(BackendSupervisor backend, CancellationToken cancellationToken)
+    {
+        foreach (var dependency in backend.Options.DependsOn)
+        {
+            try
+            {
+                await StartAsync(dependency, overrides: null, wait: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SupervisorException ex) when (ex.Kind != BackendErrorKind.ShuttingDown)
+            {
+                await backend.DependencyFailedAsync(dependency, ex).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    /// <remarks><paramref name="cancellationToken"/> ends only the caller's wait: a restart that has begun goes on to start.</remarks>
+    public Task<BackendStatus> RestartAsync(string? name, StartOverrides? overrides = null, bool wait = true, CancellationToken cancellationToken = default)
     {
         ThrowIfShuttingDown();
         var backend = Get(name);
-        await backend.StopAsync(wait: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await StartAsync(name, overrides, wait, cancellationToken).ConfigureAwait(false);
+        return BackendSupervisor.Detached(async () =>
+        {
+            await backend.StopAsync(wait: true).ConfigureAwait(false);
+            return await StartAsync(name, overrides, wait).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     public Task<BackendStatus> StopAsync(string? name, TimeSpan? timeout = null, bool wait = true, CancellationToken cancellationToken = default) =>
@@ -98,7 +124,7 @@ public sealed class Supervisor : IAsyncDisposable
     {
         var failures = new List<SupervisorException>();
         var started = new Dictionary<string, Task>(StringComparer.Ordinal);
-        foreach (var backend in Backends.Where(b => all || b.Options.AutoStart))
+        foreach (var backend in _dependencyOrder.Where(b => all || b.Options.AutoStart))
             started[backend.Name] = StartInOrderAsync(backend, started, failures, cancellationToken);
         await Task.WhenAll(started.Values).ConfigureAwait(false);
         return failures;
@@ -108,11 +134,19 @@ public sealed class Supervisor : IAsyncDisposable
     {
         try
         {
-            // Backends is in dependency order, so a dependency that is auto-started has its task already.
+            // In dependency order, so a dependency that is auto-started has its task already.
             foreach (var dependency in backend.Options.DependsOn)
             {
                 if (started.TryGetValue(dependency, out var task)) await task.ConfigureAwait(false);
-                await Get(dependency).StartAsync(wait: true, cancellationToken: ct).ConfigureAwait(false);
+                try
+                {
+                    await Get(dependency).StartAsync(wait: true, cancellationToken: ct).ConfigureAwait(false);
+                }
+                catch (SupervisorException ex) when (ex.Kind != BackendErrorKind.ShuttingDown)
+                {
+                    await backend.DependencyFailedAsync(dependency, ex).ConfigureAwait(false);
+                    throw;
+                }
             }
 
             await backend.StartAsync(wait: true, cancellationToken: ct).ConfigureAwait(false);
@@ -127,7 +161,7 @@ public sealed class Supervisor : IAsyncDisposable
     public async Task StopAllAsync()
     {
         var stopped = new Dictionary<string, Task>(StringComparer.Ordinal);
-        foreach (var backend in Backends.Reverse())
+        foreach (var backend in _dependencyOrder.Reverse())
             stopped[backend.Name] = StopAfterDependentsAsync(backend, stopped);
         await Task.WhenAll(stopped.Values).ConfigureAwait(false);
     }

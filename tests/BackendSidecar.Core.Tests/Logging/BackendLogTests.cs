@@ -3,6 +3,7 @@ using System.Text;
 using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Logging;
 using BackendSidecar.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BackendSidecar.Core.Tests.Logging;
 

@@ -98,7 +98,7 @@ public sealed class BackendSupervisorRestartTests
         var second = await h.WaitForStateAsync(BackendState.Running, occurrence: 2);
         Assert.Equal(1, second.Status.RestartCount);
 
-        await h.AdvanceAsync(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(0, h.Backend.Status.RestartCount);
 
         h.Launcher.All.Last().Exit(1);
@@ -178,11 +178,11 @@ public sealed class BackendSupervisorRestartTests
         var first = (await RunningAsync(h)).Child;
 
         h.Health.Healthy = false;
-        await h.AdvanceAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(250));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(2));
         Assert.Equal(BackendState.Running, h.Backend.State);
         Assert.Equal(2, h.Backend.Status.Health!.ConsecutiveFailures);
 
-        await h.AdvanceAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(250));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(1));
         var unhealthy = await h.WaitForStateAsync(BackendState.Unhealthy);
         Assert.Equal("health check failed 3 times: connection refused", unhealthy.Reason);
         await h.WaitForStateAsync(BackendState.Backoff);
@@ -200,10 +200,10 @@ public sealed class BackendSupervisorRestartTests
         await RunningAsync(h);
 
         h.Health.Healthy = false;
-        await h.AdvanceAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(250));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(1));
         await h.WaitForStateAsync(BackendState.Unhealthy);
         h.Health.Healthy = true;
-        await h.AdvanceAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(250));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(1));
 
         var recovered = await h.WaitForStateAsync(BackendState.Running, occurrence: 2);
         Assert.Contains("passed again", recovered.Reason);

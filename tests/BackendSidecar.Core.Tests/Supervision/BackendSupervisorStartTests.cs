@@ -31,12 +31,12 @@ public sealed class BackendSupervisorStartTests
         await h.WaitForStateAsync(BackendState.Starting);
 
         // A few fake milliseconds: several checks, not one per second.
-        await h.AdvanceAsync(TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(1));
+        await h.AdvanceAsync(TimeSpan.FromMilliseconds(40));
         Assert.InRange(h.Health.Checks, 4, 40);
         Assert.Equal(BackendState.Starting, h.Backend.State);
 
         h.Health.Healthy = true;
-        var status = await h.AdvanceUntilAsync(start, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(50));
+        var status = await h.AdvanceUntilAsync(start, TimeSpan.FromMilliseconds(50));
         Assert.Equal(BackendState.Running, status.State);
     }
 
@@ -113,7 +113,7 @@ public sealed class BackendSupervisorStartTests
         var child = await h.Launcher.NextAsync();
 
         var ex = await Assert.ThrowsAsync<SupervisorException>(() =>
-            h.AdvanceUntilAsync(start, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(4)));
+            h.AdvanceUntilAsync(start, TimeSpan.FromSeconds(4)));
 
         Assert.Equal(BackendErrorKind.StartupTimeout, ex.Kind);
         Assert.Contains("not healthy within 3000 ms", ex.Message);

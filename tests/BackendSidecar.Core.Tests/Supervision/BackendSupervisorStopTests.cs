@@ -40,7 +40,7 @@ public sealed class BackendSupervisorStopTests
         await Task.Delay(TestTimeouts.Expected);
         Assert.False(stop.IsCompleted);
 
-        var status = await h.AdvanceUntilAsync(stop, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+        var status = await h.AdvanceUntilAsync(stop, TimeSpan.FromSeconds(1));
 
         Assert.Equal([Signals.SIGTERM, Signals.SIGKILL], child.SignalsReceived);
         Assert.Equal(BackendState.Stopped, status.State);
@@ -114,7 +114,7 @@ public sealed class BackendSupervisorStopTests
         await h.Backend.StopAsync(timeout: TimeSpan.FromSeconds(1), wait: false);
 
         var start = h.Backend.StartAsync();
-        var status = await h.AdvanceUntilAsync(start, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
+        var status = await h.AdvanceUntilAsync(start, TimeSpan.FromSeconds(2));
 
         Assert.Equal(BackendState.Running, status.State);
         Assert.Equal(2, h.Launcher.All.Count);

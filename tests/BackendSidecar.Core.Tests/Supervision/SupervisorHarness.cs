@@ -10,11 +10,12 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 {
     private readonly List<StatusChange> _changes = [];
     private readonly List<(Func<StatusChange, bool> Match, int[] Remaining, TaskCompletionSource<StatusChange> Done)> _waiters = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _logDir = Path.Combine(Path.GetTempPath(), "bs-tests-" + Guid.NewGuid().ToString("N"));
 
     public SupervisorHarness(Func<BackendOptions, BackendOptions>? configure = null)
     {
-        Time = new FakeTimeProvider();
+        Time = new ObservedTimeProvider();
         Launcher = new FakeLauncher(Time);
         var options = new BackendOptions
         {
@@ -40,7 +41,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         Backend.StatusChanged += OnChange;
     }
 
-    public FakeTimeProvider Time { get; }
+    public ObservedTimeProvider Time { get; }
     public FakeLauncher Launcher { get; }
     public FakeHealthProbes Health { get; } = new();
     public FakePorts Ports { get; } = new();
@@ -54,6 +55,8 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         lock (_waiters)
         {
             _changes.Add(change);
+            _changed.TrySetResult();
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             foreach (var w in _waiters.ToArray())
             {
                 if (!w.Match(change) || --w.Remaining[0] > 0) continue;
@@ -78,28 +81,40 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public Task<StatusChange> WaitForStateAsync(BackendState state, int occurrence = 1) => WaitForAsync(c => c.Status.State == state, occurrence);
 
-    /// <summary>Moves fake time forward in small steps until <paramref name="task"/> completes (at most <paramref name="limit"/>).</summary>
-    public async Task<T> AdvanceUntilAsync<T>(Task<T> task, TimeSpan step, TimeSpan limit)
+    /// <summary>
+    /// Moves fake time forward, timer by timer, until <paramref name="task"/> completes (at most <paramref name="limit"/>).
+    /// </summary>
+    public async Task<T> AdvanceUntilAsync<T>(Task<T> task, TimeSpan limit)
     {
-        var advanced = TimeSpan.Zero;
-        while (!task.IsCompleted && advanced < limit)
-        {
-            Time.Advance(step);
-            advanced += step;
-            await Task.WhenAny(task, Task.Delay(5));
-        }
-
+        await AdvanceAsync(limit, task);
         return await task.WaitAsync(TestTimeouts.Unexpected);
     }
 
-    /// <summary>Moves fake time forward by <paramref name="total"/> in steps, letting the supervisor's loops run between them.</summary>
-    public async Task AdvanceAsync(TimeSpan total, TimeSpan step)
+    /// <summary>
+    /// Moves fake time forward by <paramref name="total"/>, timer by timer: to the due time of the next timer the supervisor
+    /// armed, then on once the code it woke has armed its next timer or changed state. Only when the woken code does
+    /// neither (it had nothing more to do) does a short real-time wait stand in for that event.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan total, Task? until = null)
     {
-        for (var advanced = TimeSpan.Zero; advanced < total; advanced += step)
+        var target = Time.GetUtcNow() + total;
+        // Bounded: every pass moves to a later timer, or ends.
+        for (var pass = 0; pass < 100_000 && until is not { IsCompleted: true }; pass++)
         {
-            Time.Advance(step);
-            await Task.Delay(2);
+            if (Time.NextDue() is not { } due || due > target) break;
+            var armed = Time.NextScheduleAsync();
+            var changed = NextChangeAsync();
+            Time.Advance(due - Time.GetUtcNow());
+            await Task.WhenAny(armed, changed, until ?? Task.Delay(Timeout.Infinite), Task.Delay(TestTimeouts.Expected));
         }
+
+        if (until is not { IsCompleted: true } && target > Time.GetUtcNow())
+            Time.Advance(target - Time.GetUtcNow());
+    }
+
+    private Task NextChangeAsync()
+    {
+        lock (_waiters) return _changed.Task;
     }
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Supervision;
 using BackendSidecar.Core.Tests.Supervision.Fakes;
 using BackendSidecar.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BackendSidecar.Core.Tests.Supervision;
 
@@ -43,7 +44,7 @@ public sealed class SupervisorTests
 
         Assert.Equal(["api", "worker"], launcher.All.Select(c => c.Request.Args[0]));
         Assert.All(supervisor.Status(), s => Assert.Equal(BackendState.Running, s.State));
-        Assert.Equal(["api", "worker"], supervisor.Backends.Select(b => b.Name));
+        Assert.Equal(["worker", "api"], supervisor.Backends.Select(b => b.Name));
     }
 
     [Fact]

@@ -73,10 +73,18 @@ internal sealed class FakeChildProcess : IChildProcess
         }
     }
 
+    /// <summary>When set, clean-up of the group after an exit (killing remnants) takes until this completes.</summary>
+    public Task? RemnantsGone { get; set; }
+
+    public int KillGroupCalls => Volatile.Read(ref _killGroupCalls);
+
+    private int _killGroupCalls;
+
     public Task KillGroupAsync(CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _killGroupCalls);
         if (!_exited.Task.IsCompleted) Exit(code: null, Signals.SIGKILL);
-        return Task.CompletedTask;
+        return RemnantsGone?.WaitAsync(cancellationToken) ?? Task.CompletedTask;
     }
 
     public void Dispose() => Disposed = true;
