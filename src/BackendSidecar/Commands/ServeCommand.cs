@@ -1,10 +1,11 @@
 using System.IO.Pipelines;
 using BackendSidecar.Cli;
 using BackendSidecar.Hosting;
-using BackendSidecar.JsonRpc.Dispatch;
+using BackendSidecar.JsonRpc;
 using BackendSidecar.JsonRpc.Framing;
 using BackendSidecar.Rpc;
 using Microsoft.Extensions.Logging;
+using StreamJsonRpc;
 
 namespace BackendSidecar.Commands;
 
@@ -42,28 +43,32 @@ internal static class ServeCommand
             FramingOption.Ndjson => FramingKind.Ndjson,
             _ => null,
         };
-        var framing = await FramingDetector.CreateAsync(input, output, forced,
-            new MessageFramingOptions { MaxMessageBytes = (int)Math.Min(options.MaxMessageBytes, int.MaxValue) }).ConfigureAwait(false);
-
-        await using var connection = new JsonRpcConnection(framing, session.CreateMethods(), new JsonRpcConnectionOptions
+        var rpcOptions = new ContractRpcOptions
         {
+            Framing = forced,
+            MaxMessageBytes = (int)Math.Min(options.MaxMessageBytes, int.MaxValue),
             RequestGate = session.GateRequest,
             NotificationGate = session.GateNotification,
             ExceptionMapper = ContractErrors.Map,
             RequestCompleted = session.OnReplied,
-            Diagnostics = d => logger.LogWarning(d.Exception, "{Kind}: {Message}", d.Kind, d.Message),
-        });
-        session.Attach(connection);
+            Diagnostics = (message, exception) => logger.LogWarning(exception, "{Message}", message),
+        };
+        var handler = new ContractMessageHandler(input, output, ContractJsonRpc.CreateFormatter(SidecarJsonContext.Default), rpcOptions);
+        using var rpc = new ContractJsonRpc(handler, rpcOptions);
+        rpc.AddTarget(RpcTargetMetadata.FromShape<ISidecarMethods>(), session);
+        session.Attach(rpc, handler);
+        rpc.StartListening();
 
-        var reason = await connection.RunAsync().ConfigureAwait(false);
+        await Task.WhenAny(handler.InputEnded, session.Exited, rpc.Completion).ConfigureAwait(false);
         if (!session.Exited.IsCompleted)
-            await session.EndAsync($"input ended ({reason})").ConfigureAwait(false);
+            await session.EndAsync(rpc.IsDisposed ? "the connection broke" : "input ended").ConfigureAwait(false);
 
         var code = await session.Exited.ConfigureAwait(false);
         using var flush = new CancellationTokenSource(FinalFlush);
         try
         {
-            await connection.DrainAsync(flush.Token).ConfigureAwait(false);
+            // Answers still in flight go out before the connection closes.
+            await handler.WhenIdleAsync(flush.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

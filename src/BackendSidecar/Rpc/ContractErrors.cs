@@ -2,29 +2,31 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Supervision;
-using BackendSidecar.JsonRpc.Messages;
+using BackendSidecar.JsonRpc;
+using StreamJsonRpc;
 
 namespace BackendSidecar.Rpc;
 
 /// <summary>The one place where failures of the core become the contract's error objects, with their <c>data</c>.</summary>
 internal static class ContractErrors
 {
-    public static JsonRpcError? Map(Exception exception) => exception switch
+    public static LocalRpcException? Map(Exception exception) => exception switch
     {
-        RpcException rpc => rpc.ToError(),
-        SupervisorException ex => FromSupervisor(ex).ToError(),
-        ConfigException ex => InvalidConfiguration(ex).ToError(),
-        OperationCanceledException ex => new JsonRpcError(JsonRpcErrorCodes.RequestCancelled, "request cancelled: " + ex.Message),
+        SupervisorException ex => FromSupervisor(ex),
+        ConfigException ex => InvalidConfiguration(ex),
         _ => null,
     };
 
-    public static RpcException InvalidConfiguration(ConfigException ex) =>
-        new(ContractErrorCodes.InvalidConfiguration, "invalid configuration: " + ex.Message, new JsonObject { ["path"] = ex.Path });
+    public static LocalRpcException Error(int code, string message, JsonNode? data = null) =>
+        new(message) { ErrorCode = code, ErrorData = data };
 
-    public static RpcException InvalidParams(string field, string problem) =>
-        new(JsonRpcErrorCodes.InvalidParams, $"Invalid params: $.{field}: {problem}");
+    public static LocalRpcException InvalidConfiguration(ConfigException ex) =>
+        Error(ContractErrorCodes.InvalidConfiguration, "invalid configuration: " + ex.Message, new JsonObject { ["path"] = ex.Path });
 
-    public static RpcException FromSupervisor(SupervisorException ex)
+    public static LocalRpcException InvalidParams(string field, string problem) =>
+        Error(JsonRpcErrorCodes.InvalidParams, $"Invalid params: $.{field}: {problem}");
+
+    public static LocalRpcException FromSupervisor(SupervisorException ex)
     {
         var data = new JsonObject();
         if (ex.Backend is not null) data["backend"] = ex.Backend;
@@ -34,7 +36,7 @@ internal static class ContractErrors
                 data["known"] = new JsonArray((ex.Known ?? []).Select(k => (JsonNode?)k).ToArray());
                 break;
             case BackendErrorKind.BackendNotSpecified:
-                return new RpcException(JsonRpcErrorCodes.InvalidParams, "Invalid params: $.backend: " + ex.Message);
+                return Error(JsonRpcErrorCodes.InvalidParams, "Invalid params: $.backend: " + ex.Message);
             case BackendErrorKind.InvalidConfiguration:
                 data["path"] = ex.ConfigPath;
                 break;
@@ -56,7 +58,7 @@ internal static class ContractErrors
                 break;
         }
 
-        return new RpcException(ContractNames.ErrorCode(ex.Kind), ex.Message, data);
+        return Error(ContractNames.ErrorCode(ex.Kind), ex.Message, data);
     }
 
     public static JsonNode? Status(BackendStatus status) =>

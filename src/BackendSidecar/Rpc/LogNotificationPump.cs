@@ -16,8 +16,10 @@ internal sealed class LogNotificationPump : IAsyncDisposable
     private const int MaxBatch = 500;
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
 
+    // Wait mode, though nothing ever waits: only then does TryWrite say false when the queue is full (in a Drop mode it
+    // reports success for what it drops, and those lines were lost without being counted).
     private readonly Channel<(string Backend, LogEntry Entry)> _queue = Channel.CreateBounded<(string, LogEntry)>(
-        new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly Dictionary<string, long> _dropped = new(StringComparer.Ordinal);
     private readonly Func<LogParams, Task> _send;
     private readonly List<IDisposable> _subscriptions = [];
@@ -64,7 +66,20 @@ internal sealed class LogNotificationPump : IAsyncDisposable
             foreach (var group in batch.GroupBy(i => i.Backend))
                 await _send(new LogParams(group.Key, group.Select(i => DtoMapper.Entry(i.Entry)).ToArray(), TakeDropped(group.Key))).ConfigureAwait(false);
             batch.Clear();
+
+            // Lines are dropped only while the queue is full, so once it is empty no count can grow unseen: send what is
+            // left, or a burst that ends with drops would never report them.
+            if (_queue.Reader.Count == 0)
+                await SendPendingDroppedAsync().ConfigureAwait(false);
         }
+    }
+
+    private async Task SendPendingDroppedAsync()
+    {
+        string[] backends;
+        lock (_dropped) backends = _dropped.Where(d => d.Value > 0).Select(d => d.Key).ToArray();
+        foreach (var backend in backends)
+            await _send(new LogParams(backend, [], TakeDropped(backend))).ConfigureAwait(false);
     }
 
     private long TakeDropped(string backend)

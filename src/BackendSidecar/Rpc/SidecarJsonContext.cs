@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using BackendSidecar.Rpc.Dtos;
 
@@ -25,4 +26,6 @@ namespace BackendSidecar.Rpc;
 [JsonSerializable(typeof(StatusChangedParams))]
 [JsonSerializable(typeof(LogParams))]
 [JsonSerializable(typeof(object))]
+[JsonSerializable(typeof(JsonNode))] // error data
+[JsonSerializable(typeof(JsonObject))]
 internal sealed partial class SidecarJsonContext : JsonSerializerContext;

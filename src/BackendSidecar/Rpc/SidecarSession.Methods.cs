@@ -4,7 +4,6 @@ using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Logging;
 using BackendSidecar.Core.Supervision;
 using BackendSidecar.Hosting;
-using BackendSidecar.JsonRpc.Dispatch;
 using BackendSidecar.Rpc.Dtos;
 
 namespace BackendSidecar.Rpc;
@@ -15,18 +14,17 @@ internal sealed partial class SidecarSession
 
     private static SidecarJsonContext Json => SidecarJsonContext.Default;
 
-    /// <summary>Every method and notification of the contract.</summary>
-    public MethodTable CreateMethods() => new MethodTable()
-        .AddRequest("initialize", Json.InitializeParams, Json.InitializeResult, InitializeAsync)
-        .AddRequest("start", Json.StartParams, Json.BackendStatusDto, (p, ct) => StartAsync(p, restart: false, ct))
-        .AddRequest("restart", Json.StartParams, Json.BackendStatusDto, (p, ct) => StartAsync(p, restart: true, ct))
-        .AddRequest("stop", Json.StopParams, Json.BackendStatusDto, StopAsync)
-        .AddRequest("status", Json.BackendParams, Json.StatusResult, (p, _) => Task.FromResult(Status(p)))
-        .AddRequest("logs", Json.LogsParams, Json.LogsResult, (p, _) => Task.FromResult(Logs(p)))
-        .AddRequest("subscribe", Json.SubscribeParams, Json.EmptyResult, (p, _) => Task.FromResult(Subscribe(p)))
-        .AddRequest("diagnose", Json.BackendParams, Json.DiagnoseResult, (p, _) => Task.FromResult(Diagnose(p)))
-        .AddRequest("shutdown", Json.Object, _ => ShutdownAsync())
-        .AddNotification("exit", _ => ExitAsync());
+    public Task<BackendStatusDto> StartAsync(StartParams p, CancellationToken cancellationToken) => StartAsync(p, restart: false, cancellationToken);
+
+    public Task<BackendStatusDto> RestartAsync(StartParams p, CancellationToken cancellationToken) => StartAsync(p, restart: true, cancellationToken);
+
+    public Task<StatusResult> StatusAsync(BackendParams p) => Task.FromResult(Status(p));
+
+    public Task<LogsResult> LogsAsync(LogsParams p) => Task.FromResult(Logs(p));
+
+    public Task<EmptyResult> SubscribeAsync(SubscribeParams p) => Task.FromResult(Subscribe(p));
+
+    public Task<DiagnoseResult> DiagnoseAsync(BackendParams p) => Task.FromResult(Diagnose(p));
 
     private Supervisor Supervisor => _supervisor ?? throw new InvalidOperationException("not initialized");
 
@@ -52,7 +50,7 @@ internal sealed partial class SidecarSession
         }
     }
 
-    private async Task<BackendStatusDto> StopAsync(StopParams p, CancellationToken ct)
+    public async Task<BackendStatusDto> StopAsync(StopParams p, CancellationToken ct)
     {
         if (p.TimeoutMs is < 1) throw ContractErrors.InvalidParams("timeoutMs", $"must be >= 1, got {p.TimeoutMs}");
         var timeout = p.TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;

@@ -3,10 +3,10 @@ using BackendSidecar.Cli;
 using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Supervision;
 using BackendSidecar.Hosting;
-using BackendSidecar.JsonRpc.Dispatch;
-using BackendSidecar.JsonRpc.Messages;
+using BackendSidecar.JsonRpc;
 using BackendSidecar.Rpc.Dtos;
 using Microsoft.Extensions.Logging;
+using StreamJsonRpc;
 
 namespace BackendSidecar.Rpc;
 
@@ -15,7 +15,7 @@ namespace BackendSidecar.Rpc;
 /// death) around one <see cref="Supervisor"/>. This is the wiring between the JSON-RPC layer and the core; neither knows
 /// the other.
 /// </summary>
-internal sealed partial class SidecarSession : IAsyncDisposable
+internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
 {
     public const string ProtocolVersion = "1.0";
 
@@ -26,7 +26,8 @@ internal sealed partial class SidecarSession : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _shutdownGate = new(1, 1);
-    private JsonRpcConnection? _connection;
+    private ContractJsonRpc? _rpc;
+    private ContractMessageHandler? _handler;
     private Supervisor? _supervisor;
     private StatusNotifier? _statuses;
     private LogNotificationPump? _logs;
@@ -46,12 +47,16 @@ internal sealed partial class SidecarSession : IAsyncDisposable
     /// <summary>Completes with the process exit code once the session is over (exit, end of input, parent death).</summary>
     public Task<int> Exited => _exit.Task;
 
-    public void Attach(JsonRpcConnection connection) => _connection = connection;
+    public void Attach(ContractJsonRpc rpc, ContractMessageHandler handler)
+    {
+        _rpc = rpc;
+        _handler = handler;
+    }
 
     /// <summary>The lifecycle gate for requests: -32002 before initialize, -32017 after shutdown.</summary>
     /// <remarks>Called on the read loop in arrival order, so marking shutdown here refuses every request read after it,
     /// even while the shutdown handler has not run yet.</remarks>
-    public RpcException? GateRequest(string method)
+    public LocalRpcException? GateRequest(string method)
     {
         var refusal = Refusal(method);
         if (refusal is null && method == "shutdown" && _phase == Phase.Ready)
@@ -59,37 +64,40 @@ internal sealed partial class SidecarSession : IAsyncDisposable
         return refusal;
     }
 
-    private RpcException? Refusal(string method) => _phase switch
+    private LocalRpcException? Refusal(string method) => _phase switch
     {
         Phase.AwaitingInitialize when method == "initialize" => null,
         Phase.AwaitingInitialize or Phase.Initializing when method == "initialize" =>
-            new RpcException(JsonRpcErrorCodes.InvalidRequest, "initialize was already sent"),
+            ContractErrors.Error(JsonRpcErrorCodes.InvalidRequest, "initialize was already sent"),
         Phase.AwaitingInitialize or Phase.Initializing =>
-            new RpcException(JsonRpcErrorCodes.ServerNotInitialized, $"not initialized: send initialize before {method}"),
+            ContractErrors.Error(JsonRpcErrorCodes.ServerNotInitialized, $"not initialized: send initialize before {method}"),
         Phase.ShuttingDown or Phase.ShutDown when method == "shutdown" => null,
-        Phase.ShuttingDown or Phase.ShutDown => new RpcException(ContractErrorCodes.ShuttingDown, $"shutting down: {method} is refused after shutdown"),
-        _ when method == "initialize" => new RpcException(JsonRpcErrorCodes.InvalidRequest, "initialize was already sent"),
+        Phase.ShuttingDown or Phase.ShutDown => ContractErrors.Error(ContractErrorCodes.ShuttingDown, $"shutting down: {method} is refused after shutdown"),
+        _ when method == "initialize" => ContractErrors.Error(JsonRpcErrorCodes.InvalidRequest, "initialize was already sent"),
         _ => null,
     };
 
     /// <summary>Before initialize only <c>exit</c> (and cancellation) are taken, as LSP does.</summary>
     public bool GateNotification(string method) =>
-        _phase != Phase.AwaitingInitialize || method is "exit" or JsonRpcConnection.CancelRequestMethod;
+        _phase != Phase.AwaitingInitialize || method is "exit" or "$/cancelRequest";
 
-    private async Task<InitializeResult> InitializeAsync(InitializeParams p, CancellationToken cancellationToken)
+    public async Task<InitializeResult> InitializeAsync(InitializeParams p, CancellationToken cancellationToken)
     {
         _phase = Phase.Initializing;
         try
         {
             if (p.ProtocolVersion.Split('.')[0] != "1")
                 throw ContractErrors.InvalidParams("protocolVersion", $"\"{p.ProtocolVersion}\" is not supported; this sidecar speaks {ProtocolVersion}");
+            // 0 and below name no process (kill(0) would mean our own group): accepting them made the session end at once.
+            if (p.ParentPid is < 1)
+                throw ContractErrors.InvalidParams("parentPid", $"must be a process id >= 1, got {p.ParentPid}");
 
             var config = LoadConfig(p);
             var services = SidecarServices.Create(_loggerFactory, config.SourcePath);
             var supervisor = new Supervisor(config, services);
-            _statuses = new StatusNotifier(change => NotifyAsync("statusChanged", change, SidecarJsonContext.Default.StatusChangedParams));
+            _statuses = new StatusNotifier(change => NotifyAsync("statusChanged", change));
             supervisor.StatusChanged += _statuses.Enqueue;
-            _logs = new LogNotificationPump(supervisor, batch => NotifyAsync("log", batch, SidecarJsonContext.Default.LogParams));
+            _logs = new LogNotificationPump(supervisor, batch => NotifyAsync("log", batch));
             _supervisor = supervisor;
             if (p.ParentPid is { } parent)
                 WatchParent(parent);
@@ -148,20 +156,19 @@ internal sealed partial class SidecarSession : IAsyncDisposable
         }
     }
 
-    private async Task<object?> ShutdownAsync()
+    public async Task ShutdownAsync()
     {
         _shutdownRequested = true;
         await _shutdownGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_phase == Phase.ShutDown) return null;
+            if (_phase == Phase.ShutDown) return;
             _phase = Phase.ShuttingDown;
             if (_supervisor is { } supervisor)
                 await supervisor.ShutdownAsync().ConfigureAwait(false);
             // The last statusChanged (each backend's "stopped") goes out before the answer, as for stop.
             await FlushStatusChangesAsync().ConfigureAwait(false);
             _phase = Phase.ShutDown;
-            return null;
         }
         finally
         {
@@ -170,7 +177,7 @@ internal sealed partial class SidecarSession : IAsyncDisposable
     }
 
     /// <summary>The exit notification: exit code 0 after shutdown, 1 otherwise (backends are stopped either way).</summary>
-    private async Task ExitAsync()
+    public async Task ExitAsync()
     {
         // A shutdown still stopping backends counts: exit waits for it.
         var clean = _shutdownRequested || _phase is Phase.ShuttingDown or Phase.ShutDown;
@@ -178,7 +185,7 @@ internal sealed partial class SidecarSession : IAsyncDisposable
             _logger.LogWarning("exit without shutdown: stopping every backend before exiting with code 1");
         await ShutdownAsync().ConfigureAwait(false);
 
-        _connection?.StopReading();
+        _handler?.StopReading();
         _exit.TrySetResult(clean ? 0 : 1);
     }
 
@@ -188,7 +195,7 @@ internal sealed partial class SidecarSession : IAsyncDisposable
         if (_exit.Task.IsCompleted) return;
         _logger.LogInformation("{Why}: stopping every backend and exiting", why);
         await ShutdownAsync().ConfigureAwait(false);
-        _connection?.StopReading();
+        _handler?.StopReading();
         _exit.TrySetResult(0);
     }
 
@@ -201,8 +208,18 @@ internal sealed partial class SidecarSession : IAsyncDisposable
         });
     }
 
-    private Task NotifyAsync<T>(string method, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        _connection is { IsOutputClosed: false } connection ? connection.NotifyAsync(method, value, type) : Task.CompletedTask;
+    private async Task NotifyAsync<T>(string method, T value)
+    {
+        if (_rpc is not { IsDisposed: false } rpc) return;
+        try
+        {
+            await rpc.NotifyAsync(method, value).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException or IOException)
+        {
+            // The host is gone: there is nobody left to tell.
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

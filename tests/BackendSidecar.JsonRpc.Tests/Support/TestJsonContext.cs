@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace BackendSidecar.JsonRpc.Tests.Support;
@@ -50,6 +51,8 @@ public sealed class LogParams
 [JsonSerializable(typeof(LogParams))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(JsonObject))]
 internal sealed partial class TestJsonContext : JsonSerializerContext
 {
 }

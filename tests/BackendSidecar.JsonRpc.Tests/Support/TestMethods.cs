@@ -1,37 +1,80 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using BackendSidecar.JsonRpc.Dispatch;
-using BackendSidecar.JsonRpc.Messages;
+using PolyType;
+using StreamJsonRpc;
 
 namespace BackendSidecar.JsonRpc.Tests.Support;
 
-/// <summary>A method table for tests: echo (typed), raw, failing and blocking methods.</summary>
-public static class TestMethods
+/// <summary>The methods the tests call: typed echo, failures, and methods that wait (for cancellation and concurrency).</summary>
+[GenerateShape(IncludeMethods = MethodShapeFlags.PublicInstance)]
+public partial interface ITestMethods
 {
-    public static MethodTable Create(ConcurrentQueue<string>? notifications = null) =>
-        new MethodTable()
-            .AddRequest("echo", TestJsonContext.Default.EchoParams, TestJsonContext.Default.EchoResult,
-                (p, _) => Task.FromResult(new EchoResult { Backend = p.Backend, Count = p.Count }))
-            .AddRequest("ping", TestJsonContext.Default.String, _ => Task.FromResult("pong"))
-            .AddRequest("raw", (p, _) => Task.FromResult<JsonNode?>(p is null ? null : JsonNode.Parse(p.Value.GetRawText())))
-            .AddRequest("nothing", (_, _) => Task.FromResult<JsonNode?>(null))
-            .AddRequest("fail", (_, _) => Task.FromException<JsonNode?>(new InvalidOperationException("secret detail at /home/x")))
-            .AddRequest("rpcFail", (_, _) => Task.FromException<JsonNode?>(
-                new RpcException(-32010, "unknown backend", new JsonObject { ["backend"] = "x", ["known"] = new JsonArray("a", "b") })))
-            .AddRequest("waitForCancel", async (_, ct) =>
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-                return null;
-            })
-            .AddNotification("log", TestJsonContext.Default.LogParams, (p, _) =>
-            {
-                notifications?.Enqueue("log:" + p.Backend);
-                return Task.CompletedTask;
-            })
-            .AddNotification("boom", _ => throw new InvalidOperationException("notification failed"))
-            .AddNotification("note", (p, _) =>
-            {
-                notifications?.Enqueue("note:" + (p?.GetRawText() ?? "none"));
-                return Task.CompletedTask;
-            });
+    [JsonRpcMethod("echo", UseSingleObjectParameterDeserialization = true)]
+    Task<EchoResult> EchoAsync(EchoParams p);
+
+    [JsonRpcMethod("ping")]
+    Task<string> PingAsync();
+
+    [JsonRpcMethod("fail")]
+    Task FailAsync();
+
+    [JsonRpcMethod("rpcFail")]
+    Task RpcFailAsync();
+
+    [JsonRpcMethod("waitForCancel")]
+    Task WaitForCancelAsync(CancellationToken cancellationToken);
+
+    [JsonRpcMethod("block")]
+    Task<string> BlockAsync(CancellationToken cancellationToken);
+
+    [JsonRpcMethod("log", UseSingleObjectParameterDeserialization = true)]
+    Task LogAsync(LogParams p);
+}
+
+public sealed class TestMethods : ITestMethods
+{
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running;
+
+    /// <summary>Notifications received, in order.</summary>
+    public List<string> Notifications { get; } = [];
+
+    /// <summary>How many <c>block</c> calls are waiting now.</summary>
+    public int Blocked => Volatile.Read(ref _running);
+
+    /// <summary>Lets every <c>block</c> call (waiting or to come) answer.</summary>
+    public void Release() => _release.TrySetResult();
+
+    public Task<EchoResult> EchoAsync(EchoParams p) => Task.FromResult(new EchoResult { Backend = p.Backend, Count = p.Count });
+
+    public Task<string> PingAsync() => Task.FromResult("pong");
+
+    public Task FailAsync() => throw new InvalidOperationException("secret detail at /home/x");
+
+    public Task RpcFailAsync() => throw new LocalRpcException("unknown backend")
+    {
+        ErrorCode = -32010,
+        ErrorData = new JsonObject { ["backend"] = "x", ["known"] = new JsonArray("a", "b") },
+    };
+
+    public async Task WaitForCancelAsync(CancellationToken cancellationToken) => await Task.Delay(Timeout.Infinite, cancellationToken);
+
+    public async Task<string> BlockAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _running);
+        try
+        {
+            await _release.Task.WaitAsync(cancellationToken);
+            return "released";
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    public Task LogAsync(LogParams p)
+    {
+        lock (Notifications) Notifications.Add("log:" + p.Backend);
+        return Task.CompletedTask;
+    }
 }

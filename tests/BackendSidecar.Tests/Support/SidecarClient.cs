@@ -244,6 +244,19 @@ internal sealed class SidecarClient : IAsyncDisposable
         return await ResponseAsync(id).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends <paramref name="json"/> as text in the client's framing (text that cannot be decoded, such as a lone surrogate
+    /// escape, which the transcript keeps as a string), records its id as a <paramref name="method"/> request, and waits
+    /// for the response.
+    /// </summary>
+    public async Task<JsonObject> RequestUndecodableAsync(string json, string idText, string method, string note)
+    {
+        var id = JsonNode.Parse(idText)!;
+        lock (_gate) _methodsById[id.ToJsonString()] = method;
+        await SendBytesAsync(WireFrames.Encode(Framing, json), note).ConfigureAwait(false);
+        return await ResponseAsync(id).ConfigureAwait(false);
+    }
+
     /// <summary>Closes the sidecar's stdin (end of input).</summary>
     public void CloseInput() => _input.Close();
 
