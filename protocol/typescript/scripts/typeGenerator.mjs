@@ -19,8 +19,8 @@ export function generateProtocolTypes(document) {
   out.push(`import { NotificationType, NotificationType0, ParameterStructures, RequestType, RequestType0 } from 'vscode-jsonrpc';`);
   out.push(`import type { SidecarConfig } from './sidecarConfig';\n`);
   const ctx = { document, configSchema: null };
-  out.push(`/** The contract version this file describes (InitializeResult.protocolVersion). */`);
-  out.push(`export const ProtocolVersion = ${JSON.stringify(document.components.schemas.InitializeResult.properties.protocolVersion.const)};\n`);
+  out.push(`/** The contract version this file describes: the newest InitializeResult.protocolVersion (older ones stay valid answers). */`);
+  out.push(`export const ProtocolVersion = ${JSON.stringify(latestProtocolVersion(document))};\n`);
   out.push(`/** Who sends a message: "client-to-server" or "server-to-client" ("x-direction" in the document). */`);
   out.push(`export type MessageDirection = 'client-to-server' | 'server-to-client';\n`);
   for (const [name, schema] of Object.entries(document.components.schemas)) out.push(declaration(name, schema, ctx, 'component'));
@@ -28,6 +28,12 @@ export function generateProtocolTypes(document) {
   for (const method of document.methods) out.push(methodNamespace(method, document));
   out.push(methodMaps(document));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/** protocolVersion lists every minor version a sidecar may answer with, oldest first (1.0 held a const). */
+function latestProtocolVersion(document) {
+  const version = document.components.schemas.InitializeResult.properties.protocolVersion;
+  return version.const ?? version.enum.at(-1);
 }
 
 function declaration(name, schema, ctx, scope) {

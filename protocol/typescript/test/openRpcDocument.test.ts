@@ -7,6 +7,8 @@ const contractRequests = ['initialize', 'start', 'stop', 'restart', 'status', 'l
 const contractNotifications = { exit: 'client-to-server', '$/cancelRequest': 'client-to-server', statusChanged: 'server-to-client', log: 'server-to-client' };
 const contractCodes = [-32700, -32600, -32601, -32602, -32603, -32002, -32800, -32010, -32011, -32012, -32013, -32014, -32015, -32016, -32017];
 const backendStatusKeys = ['backend', 'state', 'pid', 'startedAt', 'uptimeMs', 'restartCount', 'external', 'port', 'healthUrl', 'health', 'lastExit', 'lastError', 'nextRestartAt', 'logFile'];
+/** Added by 1.1: a 1.1 sidecar always sends them, but they are not required, so that 1.0 messages stay valid. */
+const backendStatusKeys11 = ['progress', 'resources'];
 
 describe('OpenRPC document', () => {
   let document: OpenRpcDocument;
@@ -104,21 +106,22 @@ describe('OpenRPC document', () => {
     }
   });
 
-  it('backendStatus_EveryKey_IsRequiredAndClosed', () => {
+  it('backendStatus_Every10Key_IsRequiredAndClosed', () => {
     const status = document.components.schemas.BackendStatus!;
     const changed = document.components.schemas.StatusChangedParams!;
 
-    assert.deepEqual(Object.keys(status.properties), backendStatusKeys);
+    assert.deepEqual(Object.keys(status.properties), [...backendStatusKeys, ...backendStatusKeys11]);
     assert.deepEqual(status.required, backendStatusKeys);
     assert.equal(status.additionalProperties, false);
     assert.deepEqual(changed.required, [...backendStatusKeys, 'previousState', 'reason']);
+    assert.deepEqual(Object.keys(changed.properties), [...backendStatusKeys, 'previousState', 'reason', ...backendStatusKeys11]);
     assert.equal(changed.additionalProperties, false);
     assert.deepEqual(document.components.schemas.BackendState!.enum, ['stopped', 'starting', 'running', 'unhealthy', 'stopping', 'backoff', 'failed']);
   });
 
   it('results_AndNotificationParams_AreClosedObjects', () => {
     const closed = (name: string) => document.components.schemas[name]!.additionalProperties === false;
-    for (const name of ['InitializeResult', 'StatusResult', 'LogsResult', 'SubscribeResult', 'DiagnoseResult', 'StatusChangedParams', 'LogParams', 'Health', 'LastExit', 'LastError', 'LogEntry', 'Check', 'ServerInfo']) {
+    for (const name of ['InitializeResult', 'StatusResult', 'LogsResult', 'SubscribeResult', 'DiagnoseResult', 'StatusChangedParams', 'LogParams', 'Health', 'LastExit', 'LastError', 'LogEntry', 'Check', 'ServerInfo', 'Progress', 'Resources']) {
       assert.ok(closed(name), `${name} has additionalProperties: false`);
     }
   });

@@ -33,7 +33,7 @@ describe('SidecarClient typed calls (fake sidecar)', () => {
 
     assert.deepEqual(client.initializeResult.backends.map((b) => b.backend), ['api', 'worker', 'model', 'bad']);
     const params = JSON.parse(readFileSync(transcriptPath, 'utf8').split('\n')[0]!).message.params;
-    assert.deepEqual(params, { protocolVersion: '1.0', clientInfo: { name: 'tests', version: '9' }, parentPid: 1, config: twoBackends, profile: 'production' });
+    assert.deepEqual(params, { protocolVersion: '1.1', clientInfo: { name: 'tests', version: '9' }, parentPid: 1, config: twoBackends, profile: 'production' });
   });
 
   it('start_BackendStarts_ResolvesRunningAndFiresStatusChangedInOrder', async () => {

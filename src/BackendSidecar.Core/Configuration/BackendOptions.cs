@@ -65,6 +65,15 @@ public sealed record HealthOptions
     public TimeSpan Timeout { get; init; } = ConfigDefaults.HealthTimeout;
     public TimeSpan StartupTimeout { get; init; } = ConfigDefaults.StartupTimeout;
     public int FailureThreshold { get; init; } = ConfigDefaults.FailureThreshold;
+
+    /// <summary><c>health.progress</c>: reads loading progress from output lines while starting; <c>null</c>: not configured.</summary>
+    public Insights.ProgressPattern? Progress { get; init; }
+
+    /// <summary><c>health.stallTimeoutMs</c> as configured; <c>null</c>: not configured (see <see cref="EffectiveStallTimeout"/>).</summary>
+    public TimeSpan? StallTimeout { get; init; }
+
+    /// <summary>Once progress has been seen, how long a start may go without new progress: stallTimeoutMs, else startupTimeoutMs.</summary>
+    public TimeSpan EffectiveStallTimeout => StallTimeout ?? StartupTimeout;
 }
 
 public enum RestartPolicyKind { Never, OnFailure, Always }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BackendSidecar.Core.Configuration.Schema;
+using BackendSidecar.Core.Insights;
 using BackendSidecar.Core.Processes;
 
 namespace BackendSidecar.Core.Configuration;
@@ -10,7 +11,7 @@ internal sealed record ReadBackend(BackendOptions Options, string DependsOnPath)
 
 /// <summary>
 /// Turns one schema-valid backend object into <see cref="BackendOptions"/>: applies the profile, expands variables,
-/// makes paths absolute, converts durations, and checks what the schema cannot (URLs, host:port, regexes, signals).
+/// makes paths absolute, converts durations, and checks what the schema cannot (URLs, host:port, regexes and their groups, signals).
 /// </summary>
 /// <remarks>
 /// Profile fields replace the backend's fields whole (a profile's <c>health</c> is a complete health check), except
@@ -107,6 +108,9 @@ internal sealed class BackendReader
             _ => null,
         };
         if (problem is not null) throw new ConfigException(targetPath, problem);
+        var progress = h.TryGetProperty("progress", out var progressPattern)
+            ? ReadProgress(progressPattern.GetString()!, JsonPath.Property(health.Path, "progress"))
+            : null;
 
         return new HealthOptions
         {
@@ -119,7 +123,18 @@ internal sealed class BackendReader
             Timeout = Duration(h, "timeoutMs", ConfigDefaults.HealthTimeout),
             StartupTimeout = Duration(h, "startupTimeoutMs", ConfigDefaults.StartupTimeout),
             FailureThreshold = h.TryGetProperty("failureThreshold", out var threshold) ? (int)Integer(threshold) : ConfigDefaults.FailureThreshold,
+            Progress = progress,
+            StallTimeout = h.TryGetProperty("stallTimeoutMs", out var stall) ? TimeSpan.FromMilliseconds(Integer(stall)) : null,
         };
+    }
+
+    /// <summary>Compiled here, once, so that a pattern that cannot report progress is an error at load, not a silent start.</summary>
+    private ProgressPattern ReadProgress(string text, string path)
+    {
+        var pattern = ExpandNonEmpty(text, path);
+        return ProgressPattern.TryCreate(pattern, out var progress, out var problem)
+            ? progress!
+            : throw new ConfigException(path, problem!);
     }
 
     private static RestartOptions ReadRestart(Field restart)

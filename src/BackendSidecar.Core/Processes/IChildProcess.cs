@@ -42,7 +42,11 @@ public interface IChildProcess : IDisposable
 }
 
 /// <summary>How the leader ended: an exit code, or the signal that killed it.</summary>
-public sealed record ProcessExit(int? Code, int? Signal, DateTimeOffset At)
+/// <remarks>
+/// <see cref="Cause"/> and <see cref="Hint"/> (protocol 1.1) are set by the supervisor from <see cref="Insights.ExitCauseRules"/>;
+/// the process layer leaves them null.
+/// </remarks>
+public sealed record ProcessExit(int? Code, int? Signal, DateTimeOffset At, Insights.ExitCause? Cause = null, string? Hint = null)
 {
     public string? SignalName => Signal is { } s ? Signals.Name(s) : null;
 

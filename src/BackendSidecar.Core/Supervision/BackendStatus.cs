@@ -1,8 +1,10 @@
+using BackendSidecar.Core.Insights;
 using BackendSidecar.Core.Processes;
 
 namespace BackendSidecar.Core.Supervision;
 
 /// <summary>A snapshot of one backend, as the contract's <c>BackendStatus</c> describes it.</summary>
+/// <remarks><see cref="Progress"/> (while starting) and <see cref="Resources"/> (when asked for) are protocol 1.1.</remarks>
 public sealed record BackendStatus(
     string Backend,
     BackendState State,
@@ -17,7 +19,9 @@ public sealed record BackendStatus(
     ProcessExit? LastExit,
     BackendError? LastError,
     DateTimeOffset? NextRestartAt,
-    string? LogFile);
+    string? LogFile,
+    ProgressReport? Progress = null,
+    ResourceUsage? Resources = null);
 
 /// <summary>The latest health check.</summary>
 public sealed record HealthSnapshot(bool Ok, DateTimeOffset CheckedAt, TimeSpan Latency, string Detail, int ConsecutiveFailures);

@@ -87,7 +87,7 @@ public sealed class ConfigSchemaTests
     public static TheoryData<Type, string, string[]> OptionsAndSchema => new()
     {
         { typeof(BackendOptions), "backend", ["Name", "ConfigDirectory"] },
-        { typeof(HealthOptions), "health", ["Kind", "Target"] },
+        { typeof(HealthOptions), "health", ["Kind", "Target", "EffectiveStallTimeout"] },
         { typeof(RestartOptions), "restart", [] },
         { typeof(BackoffOptions), "backoff", [] },
         { typeof(StopOptions), "stop", [] },
@@ -141,11 +141,11 @@ public sealed class ConfigSchemaTests
         Assert.True(checkedAny);
     }
 
-    /// <summary>C# members map to camelCase names; TimeSpan members carry the "Ms" suffix of the JSON.</summary>
+    /// <summary>C# members map to camelCase names; TimeSpan members (nullable too) carry the "Ms" suffix of the JSON.</summary>
     private static string JsonName(PropertyInfo property)
     {
         var camel = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
-        return property.PropertyType == typeof(TimeSpan) ? camel + "Ms" : camel;
+        return property.PropertyType == typeof(TimeSpan) || property.PropertyType == typeof(TimeSpan?) ? camel + "Ms" : camel;
     }
 
     private static bool SameValue(JsonElement json, object? value) => value switch

@@ -5,8 +5,8 @@
 import { NotificationType, NotificationType0, ParameterStructures, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { SidecarConfig } from './sidecarConfig';
 
-/** The contract version this file describes (InitializeResult.protocolVersion). */
-export const ProtocolVersion = "1.0";
+/** The contract version this file describes: the newest InitializeResult.protocolVersion (older ones stay valid answers). */
+export const ProtocolVersion = "1.1";
 
 /** Who sends a message: "client-to-server" or "server-to-client" ("x-direction" in the document). */
 export type MessageDirection = 'client-to-server' | 'server-to-client';
@@ -46,7 +46,10 @@ export interface Health {
   consecutiveFailures: number;
 }
 
-/** How the backend's process last ended. Exactly one of code and signal is non-null. */
+/**
+ * How the backend's process last ended. Exactly one of code and signal is non-null. cause and hint
+ * are 1.1 members (a 1.0 sidecar leaves them out).
+ */
 export interface LastExit {
   /** The exit code; null when a signal ended the process. */
   code: number | null;
@@ -57,7 +60,34 @@ export interface LastExit {
   signal: string | null;
   /** When the exit was seen. */
   at: Timestamp;
+  /**
+   * 1.1. Why it ended, from the exit status, the signals the sidecar sent, the last output lines,
+   * the port and the kernel's out-of-memory counters; null when the sidecar did not classify the
+   * exit.
+   */
+  cause?: ExitCause | null;
+  /**
+   * 1.1. The cause in words for a person, with what to do where the sidecar can tell (e.g.
+   * "ModuleNotFoundError: No module named 'uvicorn': install it in the backend's environment");
+   * null when cause is null.
+   */
+  hint?: string | null;
 }
+
+/**
+ * 1.1. Why the backend's process ended, as far as the sidecar can tell (README.md, Exit causes).
+ * out-of-memory: killed by the kernel's out-of-memory killer (or, where the sidecar cannot see the
+ * kernel's counters, a SIGKILL it did not send: the hint says "probably"). stopped-by-sidecar: the
+ * sidecar ended it (stop, shutdown, a failed health check, a startup timeout or stall; the hint
+ * says which). port-in-use: its output says its address or port was already in use, or the port was
+ * held by another process at exit. missing-module: a module or package could not be imported
+ * (Python's ModuleNotFoundError, Node's Cannot find module). command-not-found: the shell or
+ * launcher could not find a command (exit 127). permission-denied: its output says permission was
+ * denied (or exit 126). python-exception: it ended with an uncaught Python exception; the hint is
+ * the traceback's last line. signal: a signal the sidecar did not send ended it. exit-code: it
+ * exited with a non-zero code and nothing more is known. exited: it exited with code 0.
+ */
+export type ExitCause = "out-of-memory" | "stopped-by-sidecar" | "port-in-use" | "missing-module" | "command-not-found" | "permission-denied" | "python-exception" | "signal" | "exit-code" | "exited";
 
 /**
  * The latest error the backend ran into (e.g. why it is failed): the error's code from the contract
@@ -71,8 +101,46 @@ export interface LastError {
 }
 
 /**
- * Everything a host needs to show about one backend. Every key is always present, null when it has
- * no value.
+ * 1.1. The latest loading progress read from the backend's output by health.progress while it
+ * starts. At least one of percent and message is non-null.
+ */
+export interface Progress {
+  /**
+   * The percent group of the latest matching line, 0 to 100; null when the pattern has no percent
+   * group or it did not match in that line.
+   */
+  percent: number | null;
+  /**
+   * The message group of the latest matching line (trimmed); null when the pattern has no message
+   * group or it did not match in that line.
+   */
+  message: string | null;
+  /** When the sidecar read the line. */
+  at: Timestamp;
+}
+
+/**
+ * 1.1. What the backend's whole process group uses, from one sample (Linux: /proc). Sampled no more
+ * often than health.intervalMs (1000 ms without a health check) and only while asked: a status call
+ * samples (or reuses a sample younger than that interval), and subscribe with resources: true
+ * samples every interval.
+ */
+export interface Resources {
+  /**
+   * CPU time the group used between this sample and the previous one, as a percent of one core (200
+   * is two cores busy); null on the first sample.
+   */
+  cpuPercent: number | null;
+  /** Resident memory of every process in the group, summed (shared pages count once per process). */
+  rssBytes: number;
+  /** Processes in the group, the backend's own process included. */
+  processes: number;
+}
+
+/**
+ * Everything a host needs to show about one backend. Every 1.0 key is always present, null when it
+ * has no value; the 1.1 keys progress and resources are always sent by a 1.1 sidecar (null when
+ * they have no value) and left out by a 1.0 one.
  */
 export interface BackendStatus {
   /** The backend's name. */
@@ -109,6 +177,18 @@ export interface BackendStatus {
   nextRestartAt: Timestamp | null;
   /** The path of the backend's log file; null when it has none. */
   logFile: string | null;
+  /**
+   * 1.1. The latest loading progress while state is starting and health.progress is configured;
+   * null otherwise (and before the first matching line). Each change is a statusChanged (reason
+   * "loading progress"), at most 4 a second per backend: the latest one is always sent.
+   */
+  progress?: Progress | null;
+  /**
+   * 1.1. What the backend's process group uses; null when no process is running, when nobody has
+   * asked (see Resources), for an external backend, or where the platform offers no way to sample
+   * it.
+   */
+  resources?: Resources | null;
 }
 
 /**
@@ -164,8 +244,8 @@ export interface ServerInfo {
  */
 export interface InitializeParams {
   /**
-   * The contract version the client speaks. This document describes "1.0"; a sidecar answers -32602
-   * for another major version.
+   * The contract version the client speaks. This document describes "1.1" (and "1.0", which it
+   * extends); a sidecar answers -32602 for another major version.
    */
   protocolVersion: string;
   clientInfo: ClientInfo;
@@ -186,8 +266,13 @@ export interface InitializeParams {
 }
 
 export interface InitializeResult {
-  /** The contract version the sidecar speaks. */
-  protocolVersion: "1.0";
+  /**
+   * The contract version the sidecar speaks with this client: the lower of the client's
+   * protocolVersion and its own ("1.0" to a 1.0 client, "1.1" to a 1.1 or later one). A 1.1 sidecar
+   * sends the 1.1 members to every client; a 1.0 client ignores them. The last entry of this enum
+   * is the version this document describes.
+   */
+  protocolVersion: "1.0" | "1.1";
   serverInfo: ServerInfo;
   /** Every configured backend, in configuration order, as it is before autoStart begins. */
   backends: BackendStatus[];
@@ -286,6 +371,13 @@ export interface SubscribeParams {
    * Replaces the previous subscription.
    */
   logs: boolean | BackendName[];
+  /**
+   * 1.1. true: sample every running backend's resources every health.intervalMs (1000 ms without a
+   * health check) and send each sample as a statusChanged (reason "resources sampled"); false or
+   * absent: sample only for status calls. Replaces the previous subscription.
+   * @default false
+   */
+  resources?: boolean;
 }
 
 /** An empty object. */
@@ -303,7 +395,10 @@ export interface DiagnoseResult {
   checks: Check[];
 }
 
-/** A BackendStatus (after the change) plus previousState and reason. */
+/**
+ * A BackendStatus (after the change) plus previousState and reason. A progress or resources change
+ * keeps the state: previousState equals state.
+ */
 export interface StatusChangedParams {
   /** The backend's name. */
   backend: BackendName;
@@ -343,9 +438,21 @@ export interface StatusChangedParams {
   previousState: BackendState;
   /**
    * A short human sentence: "start requested", "health check passed", "exited with code 1", "health
-   * check failed 3 times", "stop requested", ...
+   * check failed 3 times", "stop requested", "loading progress", "resources sampled", ...
    */
   reason: string;
+  /**
+   * 1.1. The latest loading progress while state is starting and health.progress is configured;
+   * null otherwise (and before the first matching line). Each change is a statusChanged (reason
+   * "loading progress"), at most 4 a second per backend: the latest one is always sent.
+   */
+  progress?: Progress | null;
+  /**
+   * 1.1. What the backend's process group uses; null when no process is running, when nobody has
+   * asked (see Resources), for an external backend, or where the platform offers no way to sample
+   * it.
+   */
+  resources?: Resources | null;
 }
 
 /** A batch of new log lines of one subscribed backend. */
@@ -493,15 +600,22 @@ export interface CannotStartErrorObject {
   data: CannotStartErrorData;
 }
 
-/** data of -32013 (Startup timeout). */
+/** data of -32013 (Startup timeout, or a stalled start: no new progress for health.stallTimeoutMs). */
 export interface StartupTimeoutErrorData {
   backend: BackendName;
   status: BackendStatus;
+  /**
+   * 1.1. The last loading progress seen before the start ended; null (or absent, from a 1.0
+   * sidecar) when none was seen. The error's message names it too (e.g. "no progress for 20000 ms
+   * after 40% (Loading 40%)").
+   */
+  progress?: Progress | null;
 }
 
 /**
  * JSON-RPC error object for -32013 (Startup timeout). The backend did not become healthy within
- * health.startupTimeoutMs.
+ * health.startupTimeoutMs, or (with health.progress) its loading progress stopped advancing for
+ * health.stallTimeoutMs.
  */
 export interface StartupTimeoutErrorObject {
   code: -32013;
@@ -744,7 +858,7 @@ export namespace LogsRequest {
 }
 
 /**
- * Turn log notifications on or off.
+ * Turn log notifications (and, in 1.1, resource samples) on or off.
  *
  * Replaces the previous subscription. Unknown names get -32010 and change nothing.
  */

@@ -3,16 +3,16 @@
 /* eslint-disable */
 
 /**
- * The backends that backend-sidecar supervises (wire contract 1.0, section Configuration). Unknown
- * properties are errors. Strings in command, args, cwd, env values, envFile, searchPaths,
- * health.http, health.tcp, health.stdoutPattern and log.file may use variables: ${configDir}
- * (absolute folder of the config file; for an inline config the folder given by the host),
- * ${env:NAME} (the sidecar's environment variable NAME; an unset variable is an error naming it,
- * unless a fallback is written as ${env:NAME:-fallback}, which is used when NAME is unset or
- * empty), ${port} (the backend's port; an error when port is not set) and ${profile} (the selected
- * profile, empty when none). Write $${ for a literal ${. Other ${...} forms are errors. Relative
- * cwd, envFile, searchPaths and log.file are resolved against the config file's folder. Durations
- * are integer milliseconds.
+ * The backends that backend-sidecar supervises (wire contract 1.1, section Configuration; 1.1 added
+ * health.progress and health.stallTimeoutMs). Unknown properties are errors. Strings in command,
+ * args, cwd, env values, envFile, searchPaths, health.http, health.tcp, health.stdoutPattern,
+ * health.progress and log.file may use variables: ${configDir} (absolute folder of the config file;
+ * for an inline config the folder given by the host), ${env:NAME} (the sidecar's environment
+ * variable NAME; an unset variable is an error naming it, unless a fallback is written as
+ * ${env:NAME:-fallback}, which is used when NAME is unset or empty), ${port} (the backend's port;
+ * an error when port is not set) and ${profile} (the selected profile, empty when none). Write $${
+ * for a literal ${. Other ${...} forms are errors. Relative cwd, envFile, searchPaths and log.file
+ * are resolved against the config file's folder. Durations are integer milliseconds.
  */
 export interface SidecarConfig {
   /** Path or URL of this schema, for editors. Ignored by the sidecar. */
@@ -198,10 +198,25 @@ export interface HealthConfig {
    */
   timeoutMs?: number;
   /**
-   * How long a start may take to become healthy before it fails with -32013.
+   * How long a start may take to become healthy before it fails with -32013; with progress, only
+   * until the first progress line (then stallTimeoutMs applies).
    * @default 30000
    */
   startupTimeoutMs?: number;
+  /**
+   * 1.1. A .NET regular expression over every output line (stdout and stderr) while the backend
+   * starts, with a named group percent (a number 0..100) and/or message, e.g. "Loading
+   * (?<percent>\d+)%" or "(?<message>Loading model .*)". The latest match is the status's progress.
+   * Once a line matches, startupTimeoutMs no longer ends the start: only stallTimeoutMs without new
+   * progress does. Variables are expanded.
+   */
+  progress?: string;
+  /**
+   * 1.1 (needs progress). Once loading progress has been seen, how long the start may go without
+   * new progress (a matching line whose percent or message differs from the last) before it fails
+   * with -32013 naming the last progress. Default: startupTimeoutMs.
+   */
+  stallTimeoutMs?: number;
   /**
    * Failed liveness checks in a row that make a running backend unhealthy.
    * @default 3

@@ -17,6 +17,8 @@ public sealed record StatusChangedParams(
     string? NextRestartAt,
     string? LogFile,
     string PreviousState,
-    string Reason);
+    string Reason,
+    ProgressDto? Progress = null,
+    ResourcesDto? Resources = null);
 
 public sealed record LogParams(string Backend, IReadOnlyList<LogEntryDto> Entries, long Dropped);

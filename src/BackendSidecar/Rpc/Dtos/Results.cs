@@ -17,11 +17,19 @@ public sealed record BackendStatusDto(
     LastExitDto? LastExit,
     LastErrorDto? LastError,
     string? NextRestartAt,
-    string? LogFile);
+    string? LogFile,
+    ProgressDto? Progress = null,
+    ResourcesDto? Resources = null);
+
+/// <summary>1.1: <c>BackendStatus.progress</c>.</summary>
+public sealed record ProgressDto(double? Percent, string? Message, string At);
+
+/// <summary>1.1: <c>BackendStatus.resources</c>.</summary>
+public sealed record ResourcesDto(double? CpuPercent, long RssBytes, int Processes);
 
 public sealed record HealthDto(bool Ok, string CheckedAt, long LatencyMs, string Detail, int ConsecutiveFailures);
 
-public sealed record LastExitDto(int? Code, string? Signal, string At);
+public sealed record LastExitDto(int? Code, string? Signal, string At, string? Cause = null, string? Hint = null);
 
 public sealed record LastErrorDto(int Code, string Message);
 
