@@ -68,6 +68,11 @@ internal static class JsonSyntaxWords
             return "the text ends before the JSON is complete (a missing `}` or `]`?)";
         if (EndsValue(previous) && StartsValue(here) && !(previous is (byte)'}' or (byte)']' && OnlyCloses(utf8[..offset])))
             return $"a comma is missing before `{Token(utf8, offset)}`";
+        const string literals = "is not a JSON value (text needs double quotes; the literals are true, false and null)";
+        if (IsNameStart(previous) && Word(utf8, lastSignificant) is { } word && word is not ("true" or "false" or "null"))
+            return $"`{word}` {literals}";
+        if (IsNameStart(here) && previous is (byte)':' or (byte)'[')
+            return $"`{Token(utf8, offset)}` {literals}";
         if (here == '\'')
             return "strings and names must be in double quotes (\"), not single quotes";
         if (here == ',' && previous is (byte)',' or (byte)'{' or (byte)'[')
@@ -84,6 +89,14 @@ internal static class JsonSyntaxWords
     private static bool StartsValue(byte b) => b is (byte)'"' or (byte)'{' or (byte)'[' or (byte)'-' or (byte)'t' or (byte)'f' or (byte)'n' || b is >= (byte)'0' and <= (byte)'9';
 
     private static bool IsNameStart(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (byte)'_' or (byte)'$';
+
+    /// <summary>The bare word (letters, digits, _) that ends at <paramref name="last"/>.</summary>
+    private static string? Word(ReadOnlySpan<byte> utf8, int last)
+    {
+        var start = last;
+        while (start > 0 && (IsNameStart(utf8[start - 1]) || utf8[start - 1] is >= (byte)'0' and <= (byte)'9')) start--;
+        return last - start < 40 ? System.Text.Encoding.UTF8.GetString(utf8[start..(last + 1)]) : null;
+    }
 
     /// <summary>True when the brackets before this point are all closed: a second value after a complete document, not a missing comma.</summary>
     private static bool OnlyCloses(ReadOnlySpan<byte> before)
