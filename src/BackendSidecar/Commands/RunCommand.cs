@@ -171,8 +171,8 @@ internal static class RunCommand
             try
             {
                 using var process = Process.GetProcessById(status.Pid!.Value);
+                terminal.Error($"{status.Backend}: forced: SIGKILL to pid {status.Pid} and its children");
                 process.Kill(entireProcessTree: true);
-                terminal.Error($"{status.Backend}: killed (SIGKILL to pid {status.Pid} and its children)");
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {

@@ -60,7 +60,7 @@ public sealed class RunCommandTests
         run.Signal(SidecarCli.SIGINT);
 
         Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains(run.Seen, l => l.Contains("api: killed (SIGKILL", StringComparison.Ordinal));
+        Assert.Contains(run.Seen, l => l.Contains("api: forced: SIGKILL to pid", StringComparison.Ordinal));
         Assert.True(await ProcessProbe.WaitUntilGoneAsync(pid), $"backend pid {pid} is still running");
     }
 
