@@ -28,7 +28,7 @@ internal static class Program
             CommandKind.Help => await WriteAsync(CommandLine.Usage),
             CommandKind.Version => await WriteAsync($"backend-sidecar {Version}"),
             CommandKind.Run => await RunCommand.RunAsync(options, Console.Out, Console.Error),
-            CommandKind.Check => await CheckCommand.RunAsync(options, Console.Out, Console.Error),
+            CommandKind.Check => await CheckCommand.RunAsync(options, Console.Out, Console.Error, TerminalColors.ForStdout(options.NoColor)),
             _ => await ServeCommand.RunAsync(options),
         };
         await Hosting.SidecarServices.StopGuardAsync();

@@ -48,6 +48,37 @@ public static class ConfigLoader
         return Parse(document.RootElement, Path.GetDirectoryName(fullPath)!, profile, fullPath, getEnv);
     }
 
+    /// <summary>
+    /// Reads the config file at <paramref name="path"/> and reports every problem found rather than the first: for <c>check</c>.
+    /// A file that cannot be read or is not JSON is one problem; problems inside one backend's field are reported once each.
+    /// </summary>
+    /// <inheritdoc cref="Load"/>
+    public static ConfigCheck Check(string path, string? profile = null, Func<string, string?>? getEnv = null)
+    {
+        SidecarConfig? config;
+        string fullPath;
+        var errors = new ConfigErrors(collect: true, file: null);
+        try
+        {
+            fullPath = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return new ConfigCheck(null, [new ConfigException(JsonPath.Root, "is not a valid file path", path)]);
+        }
+        try
+        {
+            using var document = ParseDocument(ReadFile(fullPath), fullPath);
+            errors = new ConfigErrors(collect: true, fullPath);
+            config = Parse(document.RootElement, Path.GetDirectoryName(fullPath)!, profile, fullPath, getEnv, errors);
+        }
+        catch (ConfigException e)
+        {
+            return new ConfigCheck(null, [.. errors.All, e]);
+        }
+        return errors.All.Count == 0 ? new ConfigCheck(config, []) : new ConfigCheck(null, errors.All);
+    }
+
     /// <summary>Loads a configuration given as JSON text (e.g. a config sent inline by <c>initialize</c>).</summary>
     /// <param name="json">The configuration document.</param>
     /// <param name="configDirectory">The folder that <c>${configDir}</c> and relative paths refer to.</param>
@@ -64,7 +95,11 @@ public static class ConfigLoader
 
     /// <summary>Loads a configuration that is already parsed (the <c>config</c> member of <c>initialize</c>'s params).</summary>
     /// <inheritdoc cref="Parse(string, string, string?, string?, Func{string, string?}?)"/>
-    public static SidecarConfig Parse(JsonElement config, string configDirectory, string? profile = null, string? sourcePath = null, Func<string, string?>? getEnv = null)
+    public static SidecarConfig Parse(JsonElement config, string configDirectory, string? profile = null, string? sourcePath = null, Func<string, string?>? getEnv = null) =>
+        Parse(config, configDirectory, profile, sourcePath, getEnv, new ConfigErrors(collect: false, sourcePath))!;
+
+    /// <returns>The configuration, or <c>null</c> when <paramref name="errors"/> collected a problem.</returns>
+    private static SidecarConfig? Parse(JsonElement config, string configDirectory, string? profile, string? sourcePath, Func<string, string?>? getEnv, ConfigErrors errors)
     {
         ArgumentException.ThrowIfNullOrEmpty(configDirectory);
         var directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(configDirectory));
@@ -75,22 +110,47 @@ public static class ConfigLoader
         try
         {
             UnicodeCheck.EnsureReadable(config, JsonPath.Root);
-            if (ConfigSchema.Validator.Validate(config) is { } error) throw new ConfigException(error.Path, error.Problem);
+            IReadOnlyList<SchemaError> schemaErrors = errors.CollectsAll ? ConfigSchema.Validator.ValidateAll(config)
+                : ConfigSchema.Validator.Validate(config) is { } error ? [error] : [];
+            foreach (var e in schemaErrors) errors.Report(new ConfigException(e.Path, e.Problem));
+            // Collecting: a backend with a schema error is not read (the reader relies on the schema), the others are.
+            var backendsPath = JsonPath.Property(JsonPath.Root, "backends");
+            if (schemaErrors.Any(e => !Within(e.Path, backendsPath) || e.Path == backendsPath)) return null;
             var backendsElement = config.GetProperty("backends");
-            CheckProfileExists(backendsElement, profile);
+            Collect(errors, () => CheckProfileExists(backendsElement, profile));
 
             var backends = new List<ReadBackend>();
+            var all = 0;
             foreach (var backend in backendsElement.EnumerateObject())
             {
-                var path = JsonPath.Property(JsonPath.Property(JsonPath.Root, "backends"), backend.Name);
-                backends.Add(BackendReader.Read(backend.Name, backend.Value, path, profile, directory, getEnv));
+                all++;
+                var path = JsonPath.Property(backendsPath, backend.Name);
+                if (schemaErrors.Any(e => Within(e.Path, path))) continue;
+                Collect(errors, () => backends.Add(BackendReader.Read(backend.Name, backend.Value, path, profile, directory, getEnv)));
             }
-            DependencyChecks.Check(backends);
+            // dependsOn naming a backend that could not be read is not a problem of its own.
+            if (backends.Count == all) DependencyChecks.Check(backends, errors);
+            if (errors.All.Count > 0) return null;
             return new SidecarConfig { Backends = backends.Select(b => b.Options).ToList(), SourcePath = sourcePath, Profile = profile };
         }
         catch (ConfigException e) when (sourcePath is not null && e.File is null)
         {
             throw new ConfigException(e.Path, e.Problem, sourcePath);
+        }
+    }
+
+    private static bool Within(string path, string parent) =>
+        path.StartsWith(parent, StringComparison.Ordinal) && (path.Length == parent.Length || path[parent.Length] is '.' or '[');
+
+    private static void Collect(ConfigErrors errors, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (ConfigException e)
+        {
+            errors.Report(e);
         }
     }
 
@@ -167,7 +227,10 @@ public static class ConfigLoader
         {
             int? line = e.LineNumber is { } l ? (int)l + 1 : null;
             int? column = e.BytePositionInLine is { } c ? (int)c + 1 : null;
-            throw new ConfigException(JsonPath.Root, $"invalid JSON: {WithoutPosition(e.Message)}", file, line, column);
+            var problem = e.LineNumber is { } l0 && e.BytePositionInLine is { } c0
+                ? JsonSyntaxWords.Describe(utf8.AsSpan(start), l0, c0, WithoutPosition(e.Message))
+                : WithoutPosition(e.Message);
+            throw new ConfigException(JsonPath.Root, $"invalid JSON: {problem}", file, line, column);
         }
     }
 

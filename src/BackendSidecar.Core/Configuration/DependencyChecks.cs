@@ -5,9 +5,11 @@ namespace BackendSidecar.Core.Configuration;
 /// <summary>Checks <c>dependsOn</c> across backends: names exist, no backend depends on itself, no cycles.</summary>
 internal static class DependencyChecks
 {
-    /// <exception cref="ConfigException">At the first bad <c>dependsOn</c> entry, in file order.</exception>
-    public static void Check(IReadOnlyList<ReadBackend> backends)
+    /// <summary>Reports each unknown or self dependency, then the first cycle when there is none of those.</summary>
+    /// <exception cref="ConfigException">At the first bad <c>dependsOn</c> entry, in file order, unless <paramref name="errors"/> collects.</exception>
+    public static void Check(IReadOnlyList<ReadBackend> backends, ConfigErrors errors)
     {
+        var before = errors.All.Count;
         var byName = backends.ToDictionary(b => b.Options.Name, StringComparer.Ordinal);
         foreach (var backend in backends)
         {
@@ -16,20 +18,21 @@ internal static class DependencyChecks
             {
                 var path = JsonPath.Index(backend.DependsOnPath, i++);
                 if (dependency == backend.Options.Name)
-                    throw new ConfigException(path, "a backend cannot depend on itself");
-                if (!byName.ContainsKey(dependency))
+                    errors.Report(new ConfigException(path, "a backend cannot depend on itself"));
+                else if (!byName.ContainsKey(dependency))
                 {
                     var hint = Suggestions.DidYouMean(dependency, byName.Keys);
-                    throw new ConfigException(path, $"unknown backend {JsonText.Quote(dependency)}{hint}; known: {string.Join(", ", byName.Keys)}");
+                    errors.Report(new ConfigException(path, $"unknown backend {JsonText.Quote(dependency)}{hint}; known: {string.Join(", ", byName.Keys)}"));
                 }
             }
         }
-        FindCycle(backends, byName);
+        // The cycle search walks the dependencies, so only once they all name existing backends.
+        if (errors.All.Count == before) FindCycle(backends, byName, errors);
     }
 
     private enum Mark { Unvisited, OnStack, Done }
 
-    private static void FindCycle(IReadOnlyList<ReadBackend> backends, Dictionary<string, ReadBackend> byName)
+    private static void FindCycle(IReadOnlyList<ReadBackend> backends, Dictionary<string, ReadBackend> byName, ConfigErrors errors)
     {
         var marks = backends.ToDictionary(b => b.Options.Name, _ => Mark.Unvisited, StringComparer.Ordinal);
         var stack = new List<string>();
@@ -58,7 +61,15 @@ internal static class DependencyChecks
             marks[name] = Mark.Done;
         }
 
-        foreach (var backend in backends)
-            if (marks[backend.Options.Name] == Mark.Unvisited) Visit(backend);
+        // One cycle is reported: the others usually share its edges, and the search would have to unwind past them.
+        try
+        {
+            foreach (var backend in backends)
+                if (marks[backend.Options.Name] == Mark.Unvisited) Visit(backend);
+        }
+        catch (ConfigException cycle)
+        {
+            errors.Report(cycle);
+        }
     }
 }

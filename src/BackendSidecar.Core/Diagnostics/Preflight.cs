@@ -38,7 +38,7 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
         var command = CommandResolver.Resolve(backend.Command, backend.SearchPaths, cwd, path);
         checks.Add(command.Path is { } found
             ? Ok("command", $"command \"{backend.Command}\" found at {found}", ("path", found), ("searched", command.Searched))
-            : Error("command", $"command \"{backend.Command}\" not found", ("searched", command.Searched)));
+            : NotFound(backend, cwd, path, command.Searched));
 
         if (backend.Port is { } port)
             checks.Add(PortCheck(backend, port, runningPid));
@@ -50,6 +50,16 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
             checks.Add(new Check("health", true, CheckSeverity.Warning, "no health check: the backend counts as running as soon as it is spawned"));
 
         return checks;
+    }
+
+    private static Check NotFound(BackendOptions backend, string cwd, string? path, IReadOnlyList<string> searched)
+    {
+        var folders = backend.SearchPaths.Select(f => Path.GetFullPath(f, cwd))
+            .Concat((path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var suggestion = CommandSuggestions.Closest(backend.Command, folders);
+        return suggestion is null
+            ? Error("command", $"command \"{backend.Command}\" not found", ("searched", searched))
+            : Error("command", $"command \"{backend.Command}\" not found (did you mean \"{suggestion}\"?)", ("searched", searched), ("suggestion", suggestion));
     }
 
     private Check PortCheck(BackendOptions backend, int port, int? runningPid)

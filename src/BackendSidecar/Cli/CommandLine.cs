@@ -26,9 +26,10 @@ public sealed record CommandLine
               JSON-RPC 2.0 server on stdin/stdout for hosts (VS Code, Electron, scripts). Protocol: protocol/README.md.
           backend-sidecar run [--config FILE] [--profile P] [--no-color]
               For a person at a terminal: starts the autoStart backends (all, without --config: the demo),
-              prints their logs and state changes; Ctrl+C stops everything.
-          backend-sidecar check [--config FILE] [--profile P]
-              Preflight report for every backend; exit code 1 when an error is found.
+              prints their logs and state changes; Ctrl+C stops everything, a second Ctrl+C forces it.
+          backend-sidecar check [--config FILE] [--profile P] [--no-color]
+              Lists every configuration error at once, then a preflight report for every backend
+              (command found, version, cwd, envFile, port free); exit code 1 when an error is found.
           backend-sidecar --help | --version
 
         Options:
@@ -39,6 +40,7 @@ public sealed record CommandLine
           --max-message-bytes N   refuse larger messages without reading them (default 8388608)
           --log-level LEVEL       stderr diagnostics: trace, debug, information, warning, error (default information)
           --all                   run: start every backend, not only those marked autoStart
+          --no-color              run, check: no colours (also when NO_COLOR is set or the output is not a terminal)
         """;
 
     /// <summary>Parses <paramref name="args"/>; a bad command line throws <see cref="UsageException"/> naming the problem.</summary>

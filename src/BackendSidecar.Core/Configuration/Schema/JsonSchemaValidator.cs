@@ -40,6 +40,18 @@ internal sealed class JsonSchemaValidator
     /// <summary>The first problem in <paramref name="instance"/>, or <c>null</c> when it conforms.</summary>
     public SchemaError? Validate(JsonElement instance) => Check(instance, _root, JsonPath.Root);
 
+    /// <summary>
+    /// Every problem in <paramref name="instance"/> that sits under a different object member, in document order (empty when it
+    /// conforms): what <c>check</c> lists so a person fixes a file in one go. Within one value only the first problem is
+    /// reported, as by <see cref="Validate"/>.
+    /// </summary>
+    public IReadOnlyList<SchemaError> ValidateAll(JsonElement instance)
+    {
+        var all = new List<SchemaError>();
+        if (Check(instance, _root, JsonPath.Root, all) is { } error) all.Add(error);
+        return all;
+    }
+
     private void Prepare(JsonElement schema, string pointer)
     {
         if (schema.ValueKind is JsonValueKind.True or JsonValueKind.False) return;
@@ -87,12 +99,13 @@ internal sealed class JsonSchemaValidator
         return node;
     }
 
-    private SchemaError? Check(JsonElement instance, JsonElement schema, string path)
+    /// <param name="sink">When given, objects add their members' problems here and go on to the next member.</param>
+    private SchemaError? Check(JsonElement instance, JsonElement schema, string path, List<SchemaError>? sink = null)
     {
         if (schema.ValueKind == JsonValueKind.True) return null;
         if (schema.ValueKind == JsonValueKind.False) return new(path, "is not allowed here");
 
-        if (schema.TryGetProperty("$ref", out var reference) && Check(instance, _refs[reference.GetString()!], path) is { } refError)
+        if (schema.TryGetProperty("$ref", out var reference) && Check(instance, _refs[reference.GetString()!], path, sink) is { } refError)
             return refError;
 
         if (schema.TryGetProperty("type", out var type) && !TypeMatches(instance, type))
@@ -106,7 +119,7 @@ internal sealed class JsonSchemaValidator
             JsonValueKind.Number => CheckNumber(instance, schema, path),
             JsonValueKind.String => CheckString(instance.GetString()!, schema, path),
             JsonValueKind.Array => CheckArray(instance, schema, path),
-            JsonValueKind.Object => CheckObject(instance, schema, path),
+            JsonValueKind.Object => CheckObject(instance, schema, path, sink),
             _ => null,
         };
         if (error is not null) return error;
@@ -226,8 +239,16 @@ internal sealed class JsonSchemaValidator
         return null;
     }
 
-    private SchemaError? CheckObject(JsonElement instance, JsonElement schema, string path)
+    private SchemaError? CheckObject(JsonElement instance, JsonElement schema, string path, List<SchemaError>? sink)
     {
+        // Collecting: each problem goes to the sink and the next member is checked; without a sink the first one is returned.
+        SchemaError? Found(SchemaError error)
+        {
+            if (sink is null) return error;
+            sink.Add(error);
+            return null;
+        }
+
         var hasProperties = schema.TryGetProperty("properties", out var properties);
         var hasAdditional = schema.TryGetProperty("additionalProperties", out var additional);
         var hasNames = schema.TryGetProperty("propertyNames", out var names);
@@ -236,25 +257,32 @@ internal sealed class JsonSchemaValidator
         foreach (var member in instance.EnumerateObject())
         {
             var memberPath = JsonPath.Property(path, member.Name);
-            if (!seen.Add(member.Name)) return new(memberPath, "duplicate property");
+            if (!seen.Add(member.Name))
+            {
+                if (Found(new(memberPath, "duplicate property")) is { } duplicate) return duplicate;
+                continue;
+            }
 
             if (hasNames && Check(StringElement(member.Name), names, memberPath) is { } nameError)
-                return new(memberPath, $"invalid name: {nameError.Problem}");
+            {
+                if (Found(new(memberPath, $"invalid name: {nameError.Problem}")) is { } invalidName) return invalidName;
+                continue;
+            }
 
             if (hasProperties && properties.TryGetProperty(member.Name, out var propertySchema))
             {
-                if (Check(member.Value, propertySchema, memberPath) is { } error) return error;
+                if (Check(member.Value, propertySchema, memberPath, sink) is { } error && Found(error) is { } first) return first;
             }
             else if (hasAdditional && additional.ValueKind == JsonValueKind.False)
             {
                 var known = hasProperties ? properties.EnumerateObject().Select(p => p.Name).ToList() : [];
                 var hint = Suggestions.DidYouMean(member.Name, known);
                 if (hint.Length == 0 && known.Count > 0) hint = $" (allowed: {string.Join(", ", known)})";
-                return new(memberPath, $"unknown property{hint}");
+                if (Found(new(memberPath, $"unknown property{hint}")) is { } unknown) return unknown;
             }
-            else if (hasAdditional && Check(member.Value, additional, memberPath) is { } error)
+            else if (hasAdditional && Check(member.Value, additional, memberPath, sink) is { } error && Found(error) is { } first)
             {
-                return error;
+                return first;
             }
         }
 
@@ -262,7 +290,7 @@ internal sealed class JsonSchemaValidator
         {
             foreach (var name in required.EnumerateArray())
                 if (!instance.TryGetProperty(name.GetString()!, out _))
-                    return new(JsonPath.Property(path, name.GetString()!), "required property is missing");
+                    if (Found(new(JsonPath.Property(path, name.GetString()!), "required property is missing")) is { } missing) return missing;
         }
 
         return null;

@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using BackendSidecar.Testing;
+using BackendSidecar.Tests.Support;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace BackendSidecar.Tests.Commands;
+
+/// <summary>Runs the built <c>backend-sidecar</c> as a person would at a terminal (but piped), through CliWrap.</summary>
+internal static class SidecarCli
+{
+    public const int SIGINT = 2;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    /// <summary>Runs to the end (bounded) and returns the exit code and both outputs.</summary>
+    public static async Task<BufferedCommandResult> RunAsync(params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Unexpected);
+        return await Command(args).ExecuteBufferedAsync(timeout.Token);
+    }
+
+    /// <summary>Starts <c>backend-sidecar</c> and reads its output as it comes; disposing kills it if it still runs.</summary>
+    public static RunningSidecar Start(params string[] args) => new(Command(args));
+
+    public static void Signal(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    private static Command Command(string[] args) =>
+        CliWrap.Cli.Wrap(SidecarApp.Path)
+            .WithArguments(args)
+            .WithValidation(CommandResultValidation.None)
+            // Whatever the test runner's environment, the output is piped: colours must come from that alone.
+            .WithEnvironmentVariables(e => e.Set("NO_COLOR", null));
+}
+
+/// <summary>A <c>backend-sidecar run</c> in progress: its stdout and stderr lines, merged, and its exit.</summary>
+internal sealed class RunningSidecar : IAsyncDisposable
+{
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private readonly List<string> _seen = [];
+    private readonly CancellationTokenSource _kill = new();
+    private readonly CommandTask<CommandResult> _task;
+
+    public RunningSidecar(Command command)
+    {
+        var target = PipeTarget.ToDelegate(line => _lines.Writer.TryWrite(line));
+        _task = (command | (target, target)).ExecuteAsync(_kill.Token);
+        _ = _task.Task.ContinueWith(_ => _lines.Writer.TryComplete(), TaskScheduler.Default);
+    }
+
+    public int Pid => _task.ProcessId;
+
+    /// <summary>Every line read so far, for assertions and failure messages.</summary>
+    public IReadOnlyList<string> Seen => _seen;
+
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        using var limit = new CancellationTokenSource(timeout ?? TestTimeouts.Unexpected);
+        try
+        {
+            while (await _lines.Reader.WaitToReadAsync(limit.Token))
+            {
+                while (_lines.Reader.TryRead(out var line))
+                {
+                    _seen.Add(line);
+                    if (match(line)) return line;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No such line in time; seen: [{string.Join(" | ", _seen)}]");
+        }
+        throw new EndOfStreamException($"Output ended; seen: [{string.Join(" | ", _seen)}]");
+    }
+
+    public Task<string> WaitForLineAsync(string contains, TimeSpan? timeout = null) =>
+        WaitForLineAsync(l => l.Contains(contains, StringComparison.Ordinal), timeout);
+
+    /// <summary>Waits for the exit (bounded) and reads the rest of the output.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        var finished = await Task.WhenAny(_task.Task, Task.Delay(timeout ?? TestTimeouts.Unexpected));
+        if (finished != _task.Task) throw new TimeoutException($"backend-sidecar did not exit in time; seen: [{string.Join(" | ", _seen)}]");
+        var result = await _task;
+        await foreach (var line in _lines.Reader.ReadAllAsync()) _seen.Add(line);
+        return result.ExitCode;
+    }
+
+    public void Signal(int signal) => SidecarCli.Signal(Pid, signal);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _kill.CancelAsync();
+        try
+        {
+            await _task;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _kill.Dispose();
+    }
+}
