@@ -91,7 +91,8 @@ function presentSetupError(error: SetupError): ErrorPresentation {
 /** The parts of a BackendFailure (controller) that its notification needs. */
 export interface FailureFacts {
   status: Pick<BackendStatus, 'backend' | 'lastError' | 'lastExit'>;
-  lastLines: readonly string[];
+  /** The output line that says why (BackendFailure.headline). */
+  headline: string | undefined;
 }
 
 /**
@@ -101,8 +102,7 @@ export interface FailureFacts {
  */
 export function presentBackendFailure(failure: FailureFacts, where?: string): ErrorPresentation {
   const name = where ? `${failure.status.backend} (${where})` : failure.status.backend;
-  const lastLine = failure.lastLines.at(-1);
-  const output = lastLine !== undefined ? ` Last output: ${lastLine}` : '';
+  const output = failure.headline !== undefined ? ` Last output: ${failure.headline}` : '';
   return {
     severity: 'error',
     message: oneLine(`Backend ${name} ${failureSentence(failure.status)}.${output}`, 400),

@@ -17,12 +17,15 @@ const levels: Record<string, LogLevel> = { trce: 'trace', dbug: 'debug', info: '
 /** `15:20:19.022 info: BackendSidecar.Backend.bad[0] message`: the simple console format, one line. */
 const consoleLine = /^(?:\d{2}:\d{2}:\d{2}(?:\.\d+)? )?(trce|dbug|info|warn|fail|crit): \S+\[\d+\] ?(.*)$/;
 
-/** `bad: Stopped -> Failed: command "x" not found`: a backend's transition as the sidecar logs it. */
-const transition = /^\S+: [A-Z][a-z]+ -> [A-Z][a-z]+: /;
+/**
+ * `bad: Stopped -> Failed: command "x" not found`: a backend's transition as the sidecar logs it;
+ * `bad did not start: …`: an autoStart's failure, which is that same transition to failed.
+ */
+const transition = /^\S+: [A-Z][a-z]+ -> [A-Z][a-z]+: |^\S+ did not start: /;
 
 /**
  * A line the sidecar wrote to stderr, as the channel should show it; undefined for a transition
- * (statusChanged carries it). A line of another shape (a stack trace's, the runtime's) stays as is.
+ * or a failed autoStart (statusChanged carries them). A line of another shape (a stack trace's, the runtime's) stays as is.
  */
 export function sidecarLine(line: string): ChannelLine | undefined {
   const match = consoleLine.exec(line);

@@ -40,6 +40,11 @@ export interface BackendFailure {
   status: BackendStatus;
   /** The backend's last output lines (stdout and stderr, oldest first, blank lines left out). */
   lastLines: string[];
+  /**
+   * The line that most likely says why: the last stderr line, else the last line. stdout and
+   * stderr are read apart, so a final print may arrive after the error that ended the process.
+   */
+  headline: string | undefined;
   attended: boolean;
 }
 
@@ -351,16 +356,19 @@ export class SidecarController {
   /** Fetches the failed backend's last output lines (for its notification and tooltip), then tells. */
   private async reportFailure(session: Session, status: BackendStatus, attended: boolean): Promise<void> {
     let lastLines: string[] = [];
+    let headline: string | undefined;
     try {
       const { entries } = await session.client.logs({ backend: status.backend, tail: 50 });
-      lastLines = entries.filter((e) => e.stream !== 'sidecar' && e.text.trim() !== '').map((e) => e.text).slice(-failureLineCount);
+      const output = entries.filter((e) => e.stream !== 'sidecar' && e.text.trim() !== '').slice(-failureLineCount);
+      lastLines = output.map((e) => e.text);
+      headline = (output.filter((e) => e.stream === 'stderr').at(-1) ?? output.at(-1))?.text;
     } catch {
       // The sidecar went away: the failure is still worth telling, without its lines.
     }
     if (this.session !== session || this.statusMap.get(status.backend)?.state !== 'failed') return;
     this.failureLines.set(status.backend, lastLines);
     this.statusesChanged.fire(this.statuses);
-    this.backendFailed.fire({ status, lastLines, attended });
+    this.backendFailed.fire({ status, lastLines, headline, attended });
   }
 
   private handleCrash(session: Session, exit: SidecarExit): void {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ErrorCodes, SidecarError } from '@backend-sidecar/client';
 import { SidecarController, type BackendFailure } from '../../src/controller/sidecarController';
 import { presentBackendFailure } from '../../src/errorPresentation';
-import { fakeClients, outputLines, type FakeSidecarClient } from './fakeSidecarClient';
+import { fakeClients, outputLines, stdoutLine, type FakeSidecarClient } from './fakeSidecarClient';
 import { status } from './samples';
 import { TempDir } from './tempDir';
 
@@ -39,7 +39,7 @@ describe('Backend failures (SidecarController on a fake client)', () => {
   const gaveUp = { code: ErrorCodes.TooManyRestarts, message: 'gave up after exited with code 1: 3 restarts in 60000 ms' };
 
   it('AutoStartExitsAndIsRetried_OneFailureWhenItGivesUp_NotOnePerRetry_WithTheLastOutputLines', async () => {
-    client.output.set('api', outputLines('loading', '', 'Traceback (most recent call last):', 'a', 'b', 'c', 'ImportError: no module named fastapi'));
+    client.output.set('api', [...outputLines('loading', '', 'Traceback (most recent call last):', 'a', 'b', 'c', 'ImportError: no module named fastapi'), stdoutLine('bye', 8)]);
     client.change('stopped', { state: 'starting' });
     for (let retry = 0; retry < 3; retry++) {
       client.change('starting', { state: 'backoff', lastExit: { code: 1, signal: null, at: '2025-01-01T00:00:00.000Z' } });
@@ -51,8 +51,9 @@ describe('Backend failures (SidecarController on a fake client)', () => {
     await new Promise((r) => setTimeout(r, 20));
     assert.equal(failures.length, 1);
     assert.equal(failures[0]!.attended, false);
-    assert.deepEqual(failures[0]!.lastLines, ['Traceback (most recent call last):', 'a', 'b', 'c', 'ImportError: no module named fastapi']);
+    assert.deepEqual(failures[0]!.lastLines, ['a', 'b', 'c', 'ImportError: no module named fastapi', 'bye']);
     assert.deepEqual(controller.lastLines('api'), failures[0]!.lastLines);
+    assert.equal(failures[0]!.headline, 'ImportError: no module named fastapi', 'the last stderr line, not a later print');
 
     client.change('failed', { state: 'starting' });
     assert.deepEqual(controller.lastLines('api'), [], 'forgotten once it starts again');
@@ -72,12 +73,12 @@ describe('Backend failures (SidecarController on a fake client)', () => {
   });
 
   it('presentBackendFailure_InWordsWithShowLogsAndOpenConfig_NoProtocolCodeNoSearchedPaths', () => {
-    const notFound = presentBackendFailure({ status: status({ state: 'failed', lastError: { code: ErrorCodes.CannotStart, message: 'command "pyhton3" not found' } }), lastLines: [] });
+    const notFound = presentBackendFailure({ status: status({ state: 'failed', lastError: { code: ErrorCodes.CannotStart, message: 'command "pyhton3" not found' } }), headline: undefined });
     const exited = presentBackendFailure({
       status: status({ state: 'failed', lastError: { code: ErrorCodes.ExitedBeforeHealthy, message: 'exited with code 1 before it became healthy' } }),
-      lastLines: ['Traceback', 'ImportError: no module named fastapi'],
+      headline: 'ImportError: no module named fastapi',
     }, 'shop');
-    const gave = presentBackendFailure({ status: status({ state: 'failed', lastError: gaveUp }), lastLines: [] });
+    const gave = presentBackendFailure({ status: status({ state: 'failed', lastError: gaveUp }), headline: undefined });
 
     assert.deepEqual(notFound, { severity: 'error', message: 'Backend api could not start: command "pyhton3" not found.', actions: ['showLogs', 'openConfig'], backend: 'api' });
     assert.equal(exited.message, 'Backend api (shop) exited with code 1 before it became healthy. Last output: ImportError: no module named fastapi');

@@ -72,6 +72,11 @@ export function outputLines(...texts: string[]): LogEntry[] {
   return texts.map((text, i) => ({ seq: i + 1, time: '2025-01-01T00:00:00.000Z', stream: 'stderr', text }));
 }
 
+/** A line the backend printed on stdout. */
+export function stdoutLine(text: string, seq: number): LogEntry {
+  return { seq, time: '2025-01-01T00:00:00.000Z', stream: 'stdout', text };
+}
+
 /** A startClient for SidecarController that hands out fake clients and keeps them. */
 export function fakeClients(backends: (options: SidecarClientOptions) => BackendStatus[]) {
   const clients: FakeSidecarClient[] = [];

@@ -10,6 +10,7 @@ describe('sidecarLogLine', () => {
 
   it('sidecarLine_ATransition_LeftOut_StatusChangedCarriesIt', () => {
     assert.equal(sidecarLine('15:20:19.022 info: BackendSidecar.Backend.bad[0] bad: Stopped -> Failed: command "pyhton3" not found'), undefined);
+    assert.equal(sidecarLine('15:20:19.022 warn: BackendSidecar.Session[0] bad did not start: command "pyhton3" not found'), undefined);
   });
 
   it('sidecarLine_OtherShapes_KeptAsTheyAre', () => {
