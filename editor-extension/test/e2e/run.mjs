@@ -28,7 +28,7 @@ const INSTALL_DIR = process.env.BACKEND_SIDECAR_E2E_DIR
   || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'backend-sidecar-e2e');
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium-headless-shell';
 const INSTALL_TIMEOUT_MS = Number(process.env.E2E_INSTALL_TIMEOUT_MS || 600_000);
-const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 240_000); // after the install
+const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 360_000); // after the install
 const BACKEND = 'api';
 const BROKEN = 'broken'; // added later with a command that does not exist
 
