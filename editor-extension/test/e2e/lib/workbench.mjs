@@ -156,12 +156,14 @@ export class Workbench {
     return { toast, message, buttons };
   }
 
-  // Opens a workspace file by Quick Open (Ctrl+P) and waits until its editor has focus.
-  async openFile(name) {
+  // Opens a workspace file by Quick Open (Ctrl+P, its path relative to the folder; the best match is
+  // the first row) and waits until its editor has focus.
+  async openFile(relativePath) {
+    const name = path.basename(relativePath);
     await this.page.keyboard.press('Control+P');
     const quickInput = this.page.locator('.quick-input-widget');
     await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
-    await quickInput.locator('input').fill(name);
+    await quickInput.locator('input').fill(relativePath);
     await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
