@@ -19,3 +19,17 @@ export function locateConfig(setting: string | undefined, workspaceFolder: strin
   if (found) return found;
   throw new SetupError('configNotFound', configured ? `backendSidecar.configFile is ${candidates[0]}, which does not exist` : 'no backends configuration was found', candidates);
 }
+
+/** Whether a session state means "this folder has no configuration" (nothing to show, nothing wrong). */
+export function hasNoConfig(state: { kind: string; error?: unknown }): boolean {
+  return state.kind === 'failed' && (SetupError.is(state.error, 'configNotFound') || SetupError.is(state.error, 'noWorkspace'));
+}
+
+/** Whether a workspace folder has a backends configuration (the setting's, or a default file). */
+export function folderHasConfig(setting: string | undefined, workspaceFolder: string): string | undefined {
+  try {
+    return locateConfig(setting, workspaceFolder);
+  } catch {
+    return undefined;
+  }
+}

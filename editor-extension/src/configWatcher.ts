@@ -10,24 +10,26 @@ const debounceMs = 300;
 /**
  * Calls `onChange` when the backends configuration may have changed: the file (the setting's, or
  * the default names in the workspace folder) is created, changed or deleted, or a
- * backendSidecar.* setting or the workspace folders change.
+ * backendSidecar.* setting or the workspace folders change. With `folder`, it watches that folder
+ * (a multi-root workspace has one watcher per folder); without, the first folder.
  */
 export class ConfigWatcher implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
   private readonly subscriptions: vscode.Disposable[];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly api: VscodeApi, private readonly onChange: () => void) {
+  constructor(private readonly api: VscodeApi, private readonly onChange: () => void, private readonly folder?: string) {
     this.subscriptions = [
       api.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('backendSidecar')) return;
+        if (!(folder ? e.affectsConfiguration('backendSidecar', api.Uri.file(folder)) : e.affectsConfiguration('backendSidecar'))) return;
         this.watch();
         this.changed();
       }),
-      api.workspace.onDidChangeWorkspaceFolders(() => {
+      // With a folder of its own, adding or removing other folders is not its concern.
+      ...(folder ? [] : [api.workspace.onDidChangeWorkspaceFolders(() => {
         this.watch();
         this.changed();
-      }),
+      })]),
     ];
     this.watch();
   }
@@ -35,8 +37,8 @@ export class ConfigWatcher implements vscode.Disposable {
   private watch(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
-    const folder = this.api.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const setting = this.api.workspace.getConfiguration('backendSidecar').get<string>('configFile')?.trim();
+    const folder = this.folder ?? this.api.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const setting = this.api.workspace.getConfiguration('backendSidecar', folder ? this.api.Uri.file(folder) : undefined).get<string>('configFile')?.trim();
     const file = setting ? resolveSetting(setting, folder) : undefined;
     const pattern = file
       ? new this.api.RelativePattern(this.api.Uri.file(dirname(file)), basename(file))

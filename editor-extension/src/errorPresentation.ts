@@ -1,7 +1,7 @@
-import { ClientErrorCodes, ErrorCodes, SidecarError } from '@backend-sidecar/client';
+import { ClientErrorCodes, ErrorCodes, SidecarError, type BackendStatus } from '@backend-sidecar/client';
 import { describeExit, type SidecarCrash } from './controller/sidecarController';
 import { SetupError } from './setupError';
-import { oneLine } from './view/format';
+import { formatExit, oneLine } from './view/format';
 
 // What a failure looks like to the user: one sentence they can act on and the buttons that help.
 // Never a stack trace: only messages and the contract's error data are used.
@@ -24,6 +24,8 @@ export interface ErrorPresentation {
   actions: ErrorAction[];
   /** The backend the error is about, for Show Logs. */
   backend?: string;
+  /** What is worth keeping but too long for a notification (the searched folders): for the log channel. */
+  detail?: string;
 }
 
 /**
@@ -44,8 +46,9 @@ export function presentError(error: unknown, backend?: string): ErrorPresentatio
 
   if (error.is(ErrorCodes.RequestCancelled)) return { severity: 'none', message: 'cancelled', actions: [] };
   if (error.is(ErrorCodes.CannotStart)) {
-    const searched = error.data?.searched?.length ? ` Searched: ${error.data.searched.join(', ')}.` : '';
-    return result(`Cannot start ${subject}: ${error.message}.${searched}`, ['openConfig']);
+    // The folders searched can be a dozen: the log channel and Diagnose have them, the toast does not.
+    const shown = result(`Cannot start ${subject}: ${error.message}.${error.data?.searched?.length ? ' Diagnose shows where it was looked for.' : ''}`, ['openConfig', 'showLogs']);
+    return error.data?.searched?.length ? { ...shown, detail: `Searched: ${error.data.searched.join(', ')}` } : shown;
   }
   if (error.is(ErrorCodes.PortInUse)) {
     const d = error.data;
@@ -82,6 +85,49 @@ function presentSetupError(error: SetupError): ErrorPresentation {
       return { severity: 'warning', message: oneLine(`No backends configuration: ${error.message}.${searched} Create .vscode/backends.json or set backendSidecar.configFile.`), actions: ['openSettings'] };
     case 'sidecarNotFound':
       return { severity: 'error', message: oneLine(`${error.message}.${searched} Set backendSidecar.sidecarPath to a backend-sidecar executable.`), actions: ['openSettings'] };
+  }
+}
+
+/** The parts of a BackendFailure (controller) that its notification needs. */
+export interface FailureFacts {
+  status: Pick<BackendStatus, 'backend' | 'lastError' | 'lastExit'>;
+  /** The output line that says why (BackendFailure.headline). */
+  headline: string | undefined;
+}
+
+/**
+ * The notification of a backend that failed on its own (autoStart, gave up restarting): what
+ * happened in words, never a protocol code, with Show Logs and Open Config.
+ * @param where Which folder it belongs to, in a workspace with several.
+ */
+export function presentBackendFailure(failure: FailureFacts, where?: string): ErrorPresentation {
+  const name = where ? `${failure.status.backend} (${where})` : failure.status.backend;
+  const output = failure.headline !== undefined ? ` Last output: ${failure.headline}` : '';
+  return {
+    severity: 'error',
+    message: oneLine(`Backend ${name} ${failureSentence(failure.status)}.${output}`, 400),
+    actions: ['showLogs', 'openConfig'],
+    backend: failure.status.backend,
+  };
+}
+
+/** "could not start: command \"x\" not found", "exited with code 1 before it became healthy", …: no codes. */
+export function failureSentence(status: Pick<BackendStatus, 'lastError' | 'lastExit'>): string {
+  const error = status.lastError;
+  if (!error) return status.lastExit ? `failed (${formatExit(status.lastExit)})` : 'failed';
+  const message = error.message.replace(/[.\s]+$/, '');
+  switch (error.code) {
+    case ErrorCodes.CannotStart:
+    case ErrorCodes.PortInUse:
+      return `could not start: ${message}`;
+    case ErrorCodes.ExitedBeforeHealthy:
+      return message;
+    case ErrorCodes.StartupTimeout:
+      return `did not become healthy in time: ${message}`;
+    case ErrorCodes.TooManyRestarts:
+      return `stopped restarting: ${message}`;
+    default:
+      return `failed: ${message}`;
   }
 }
 

@@ -9,6 +9,7 @@ export interface VscodeApi {
     'showQuickPick' | 'showInputBox' | 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage'
     | 'withProgress' | 'createStatusBarItem' | 'createOutputChannel' | 'showTextDocument'>;
   commands: Pick<typeof vscode.commands, 'registerCommand' | 'executeCommand'>;
+  env: Pick<typeof vscode.env, 'openExternal'>;
   workspace: Pick<typeof vscode.workspace,
     'getConfiguration' | 'workspaceFolders' | 'createFileSystemWatcher' | 'onDidChangeConfiguration' | 'onDidChangeWorkspaceFolders' | 'openTextDocument'>;
   ProgressLocation: typeof vscode.ProgressLocation;

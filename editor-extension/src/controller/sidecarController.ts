@@ -6,6 +6,7 @@ import {
   type LogParams, type LogsResult, type SidecarClientOptions, type SidecarExit, type StatusChangedParams,
 } from '@backend-sidecar/client';
 import { autoStartBackends, parseBackendsConfig, startOrder, withoutAutoStart, type BackendsConfig } from './backendsConfig';
+import { connectSidecar } from './connectSidecar';
 import { CrashRestartPolicy, type CrashDecision } from './crashPolicy';
 import { Emitter, type Event } from './emitter';
 
@@ -30,6 +31,26 @@ export type SessionState =
   /** No session: `error` says why (a SetupError, or the SidecarError of the spawn or of initialize). */
   | { kind: 'failed'; error: unknown };
 
+/**
+ * A backend that ended `failed`. `attended`: a request of this editor was waiting on it (a palette
+ * Start), so its answer reports the error; otherwise it failed on its own (autoStart, gave up
+ * restarting) and nobody has been told yet.
+ */
+export interface BackendFailure {
+  status: BackendStatus;
+  /** The backend's last output lines (stdout and stderr, oldest first, blank lines left out). */
+  lastLines: string[];
+  /**
+   * The line that most likely says why: the last stderr line, else the last line. stdout and
+   * stderr are read apart, so a final print may arrive after the error that ended the process.
+   */
+  headline: string | undefined;
+  attended: boolean;
+}
+
+/** How many of a failed backend's last output lines are kept for its notification and tooltip. */
+export const failureLineCount = 5;
+
 /** The sidecar exited without being asked to. */
 export interface SidecarCrash extends CrashDecision {
   exit: SidecarExit;
@@ -40,7 +61,7 @@ export interface ControllerOptions {
   plan: () => Promise<SessionPlan>;
   /** The secretEnv of a backend (empty when it has none). */
   secretEnv: (backend: string) => Promise<Record<string, string>>;
-  /** Spawns and initializes the sidecar. Default: SidecarClient.start. */
+  /** Reaches an initialized sidecar for the plan. Default: {@link connectSidecar} (spawns one). */
   startClient?: (options: SidecarClientOptions) => Promise<SidecarClient>;
   crashPolicy?: CrashRestartPolicy;
   /** initialize.parentPid. Default: this process (the extension host). */
@@ -70,6 +91,7 @@ export class SidecarController {
   private readonly logReceived = new Emitter<LogParams>();
   private readonly sidecarOutput = new Emitter<string>();
   private readonly crashed = new Emitter<SidecarCrash>();
+  private readonly backendFailed = new Emitter<BackendFailure>();
 
   private readonly crashPolicy: CrashRestartPolicy;
   private readonly startClient: (options: SidecarClientOptions) => Promise<SidecarClient>;
@@ -80,10 +102,14 @@ export class SidecarController {
   private generation = 0;
   private closed = false;
   private lastPlan: SessionPlan | undefined;
+  /** Backend -> how many requests of this editor wait on its start (their answers report a failure). */
+  private readonly waiting = new Map<string, number>();
+  /** Backend -> its last output lines, while it is failed. */
+  private readonly failureLines = new Map<string, string[]>();
 
   constructor(private readonly options: ControllerOptions) {
     this.crashPolicy = options.crashPolicy ?? new CrashRestartPolicy();
-    this.startClient = options.startClient ?? ((o) => SidecarClient.start(o));
+    this.startClient = options.startClient ?? connectSidecar;
   }
 
   /** The session changed: starting, running (a new sidecar), failed or stopped. */
@@ -114,6 +140,16 @@ export class SidecarController {
   /** The sidecar died; says whether it is being restarted. */
   get onCrash(): Event<SidecarCrash> {
     return this.crashed.event;
+  }
+
+  /** A backend ended failed (once per failure, not per retry: backoff is not failed). */
+  get onBackendFailed(): Event<BackendFailure> {
+    return this.backendFailed.event;
+  }
+
+  /** The last output lines of a failed backend (empty while they are being fetched, or when it is not failed). */
+  lastLines(backend: string): readonly string[] {
+    return this.failureLines.get(backend) ?? [];
   }
 
   get state(): SessionState {
@@ -277,11 +313,27 @@ export class SidecarController {
       const secretEnv = await this.options.secretEnv(dependency);
       const state = this.statusMap.get(dependency)?.state;
       if (Object.keys(secretEnv).length === 0 || (state !== undefined && isActive(state))) continue;
-      await session.client.start({ backend: dependency, secretEnv, wait: true }, token);
+      await this.waitingOn(dependency, () => session.client.start({ backend: dependency, secretEnv, wait: true }, token));
     }
     // Always sent, even empty: a secret the user removed must not stay in force.
     const params = { backend, wait, secretEnv: await this.options.secretEnv(backend) };
-    return how === 'start' ? session.client.start(params, token) : session.client.restart(params, token);
+    const request = () => (how === 'start' ? session.client.start(params, token) : session.client.restart(params, token));
+    return wait ? this.waitingOn(backend, request) : request();
+  }
+
+  /**
+   * Marks a backend as waited on while its request runs. The sidecar sends the statusChanged to
+   * failed before the error answer, so a failure seen meanwhile is the request's to report.
+   */
+  private async waitingOn<T>(backend: string, request: () => Promise<T>): Promise<T> {
+    this.waiting.set(backend, (this.waiting.get(backend) ?? 0) + 1);
+    try {
+      return await request();
+    } finally {
+      const left = (this.waiting.get(backend) ?? 1) - 1;
+      if (left > 0) this.waiting.set(backend, left);
+      else this.waiting.delete(backend);
+    }
   }
 
   private async anySecrets(backends: readonly string[]): Promise<boolean> {
@@ -295,8 +347,28 @@ export class SidecarController {
     if (this.session !== session) return;
     const { previousState: _previous, reason: _reason, ...status } = change;
     this.statusMap.set(status.backend, status);
+    if (status.state !== 'failed') this.failureLines.delete(status.backend);
     this.statusChanged.fire(change);
     this.statusesChanged.fire(this.statuses);
+    if (status.state === 'failed' && change.previousState !== 'failed') void this.reportFailure(session, status, (this.waiting.get(status.backend) ?? 0) > 0);
+  }
+
+  /** Fetches the failed backend's last output lines (for its notification and tooltip), then tells. */
+  private async reportFailure(session: Session, status: BackendStatus, attended: boolean): Promise<void> {
+    let lastLines: string[] = [];
+    let headline: string | undefined;
+    try {
+      const { entries } = await session.client.logs({ backend: status.backend, tail: 50 });
+      const output = entries.filter((e) => e.stream !== 'sidecar' && e.text.trim() !== '').slice(-failureLineCount);
+      lastLines = output.map((e) => e.text);
+      headline = (output.filter((e) => e.stream === 'stderr').at(-1) ?? output.at(-1))?.text;
+    } catch {
+      // The sidecar went away: the failure is still worth telling, without its lines.
+    }
+    if (this.session !== session || this.statusMap.get(status.backend)?.state !== 'failed') return;
+    this.failureLines.set(status.backend, lastLines);
+    this.statusesChanged.fire(this.statuses);
+    this.backendFailed.fire({ status, lastLines, headline, attended });
   }
 
   private handleCrash(session: Session, exit: SidecarExit): void {
@@ -304,6 +376,7 @@ export class SidecarController {
     const restore = this.activeBackends();
     this.session = undefined;
     this.statusMap = new Map();
+    this.failureLines.clear();
     const decision = this.crashPolicy.recordCrash();
     this.note(`backend-sidecar exited (${describeExit(exit)})`);
     this.crashed.fire({ exit, ...decision });
@@ -324,6 +397,7 @@ export class SidecarController {
     this.session = undefined;
     if (session) await session.client.dispose(timeoutMs);
     this.statusMap = new Map();
+    this.failureLines.clear();
     this.setState({ kind: 'stopped' });
     this.statusesChanged.fire([]);
   }

@@ -19,13 +19,15 @@ export interface LogChannelsOptions {
   createChannel: (name: string) => LogSink;
   /** Fetches a backend's last lines (the controller's logs). */
   fetchTail: (backend: string, tail: number) => Promise<LogsResult>;
+  /** The folder in the channels' names, in a workspace with several (asked when a channel is created). */
+  folder?: () => string | undefined;
   /** How many lines to replay. Default: 200. */
   replayLines?: number;
 }
 
-/** The name of a backend's channel. */
-export function channelName(backend: string): string {
-  return `Backend: ${backend}`;
+/** The name of a backend's channel: "Backend: api", or "Backend: api (shop)" for a folder of several. */
+export function channelName(backend: string, folder?: string): string {
+  return `Backend: ${backend}${folder ? ` (${folder})` : ''}`;
 }
 
 /** How a log line is written: stdout as is, the other streams marked. */
@@ -100,7 +102,7 @@ export class LogChannels {
   private channel(backend: string): BackendLog {
     let log = this.logs.get(backend);
     if (!log) {
-      log = new BackendLog(this.options.createChannel(channelName(backend)));
+      log = new BackendLog(this.options.createChannel(channelName(backend, this.options.folder?.())));
       this.logs.set(backend, log);
       this.replay(backend, log);
     }

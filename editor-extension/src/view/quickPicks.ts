@@ -1,11 +1,12 @@
 import type { BackendState, BackendStatus } from '@backend-sidecar/client';
+import { browserUrl } from '../browserUrl';
 import { formatDuration } from './format';
 import { stateIcon } from './statusBarModel';
 
 // Quick pick items as plain data; the commands show them with window.showQuickPick.
 
 /** What can be done to one backend. */
-export type BackendAction = 'start' | 'stop' | 'restart' | 'showLogs' | 'diagnose' | 'setSecret';
+export type BackendAction = 'start' | 'stop' | 'restart' | 'showLogs' | 'openInBrowser' | 'diagnose' | 'setSecret';
 
 /** What can be done to the sidecar itself. */
 export type SessionAction = 'restartSidecar' | 'showSidecarLog' | 'openSettings' | 'openConfig';
@@ -28,6 +29,7 @@ const labels: Record<BackendAction | SessionAction, string> = {
   stop: '$(debug-stop) Stop',
   restart: '$(debug-restart) Restart',
   showLogs: '$(output) Show Logs',
+  openInBrowser: '$(globe) Open in Browser',
   diagnose: '$(checklist) Diagnose',
   setSecret: '$(key) Set Secret',
   restartSidecar: '$(refresh) Restart Sidecar',
@@ -47,13 +49,20 @@ const byState: Record<BackendState, BackendAction[]> = {
   failed: ['start', 'showLogs', 'diagnose', 'setSecret'],
 };
 
+/** Where the browser can go while the backend serves (running or unhealthy). */
+const servingStates: ReadonlySet<BackendState> = new Set(['running', 'unhealthy']);
+
 /** The quick pick of a backend's status bar item. */
 export function backendActionItems(status: BackendStatus): ActionItem<BackendAction>[] {
-  return byState[status.state].map((action) => ({
+  const actions = [...byState[status.state]];
+  const url = servingStates.has(status.state) ? browserUrl(status) : undefined;
+  if (url) actions.splice(actions.indexOf('showLogs') + 1, 0, 'openInBrowser');
+  return actions.map((action) => ({
     label: labels[action],
     action,
     ...(action === 'restart' && status.state === 'backoff' ? { description: 'now, without waiting for the backoff' } : {}),
     ...(action === 'stop' && status.external ? { description: 'stops monitoring it: it was found running, not started here' } : {}),
+    ...(action === 'openInBrowser' ? { description: url } : {}),
   }));
 }
 
@@ -64,7 +73,7 @@ export function sessionActionItems(sessionFailed: boolean): ActionItem<SessionAc
 }
 
 /** One row per backend: name, state with its icon, and what a glance needs (PID, port, uptime, last error). */
-export function backendItems(statuses: readonly BackendStatus[], now: number): BackendItem[] {
+export function backendItems(statuses: readonly BackendStatus[], now: number, folder?: string): BackendItem[] {
   return statuses.map((s) => {
     const facts = [
       s.pid !== null ? `PID ${s.pid}` : undefined,
@@ -74,7 +83,7 @@ export function backendItems(statuses: readonly BackendStatus[], now: number): B
     ].filter((f) => f !== undefined);
     return {
       label: s.backend,
-      description: `${stateIcon(s.state)} ${s.state}${facts.length ? ` · ${facts.join(' · ')}` : ''}`,
+      description: `${folder ? `${folder} · ` : ''}${stateIcon(s.state)} ${s.state}${facts.length ? ` · ${facts.join(' · ')}` : ''}`,
       ...(s.lastError ? { detail: `Last error: ${s.lastError.message}` } : {}),
       backend: s.backend,
     };

@@ -13,6 +13,18 @@ export interface StatusSource {
   readonly onDidChangeStatuses: Event<readonly BackendStatus[]>;
 }
 
+/** Where a view's items go when the workspace has several folders with a configuration. */
+export interface StatusBarPlacement {
+  /** Unique per folder: part of the items' ids. Empty for a single folder. */
+  key: string;
+  /** The folder's name on its items, or undefined while it is the only folder served. */
+  folder(): string | undefined;
+  /** Items of later folders go further right. */
+  order: number;
+  /** A failed backend's last output lines, for its tooltip. */
+  lastLines?: (backend: string) => readonly string[];
+}
+
 /** How often tooltips are redrawn so that the uptime they show stays true. */
 const refreshMs = 15_000;
 
@@ -22,7 +34,12 @@ export class StatusBarView implements vscode.Disposable {
   private readonly subscriptions: Array<{ dispose(): void }>;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly api: VscodeApi, private readonly source: StatusSource, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly api: VscodeApi,
+    private readonly source: StatusSource,
+    private readonly now: () => number = Date.now,
+    private readonly placement: StatusBarPlacement = { key: '', folder: () => undefined, order: 0 },
+  ) {
     this.subscriptions = [source.onDidChangeSession(() => this.render()), source.onDidChangeStatuses(() => this.render())];
     this.timer = setInterval(() => this.render(), refreshMs);
     this.timer.unref();
@@ -30,7 +47,11 @@ export class StatusBarView implements vscode.Disposable {
   }
 
   render(): void {
-    const models = statusBarItems(this.source.state, this.source.statuses, this.now());
+    const folder = this.placement.folder();
+    const models = statusBarItems(this.source.state, this.source.statuses, this.now(), {
+      ...(folder !== undefined ? { folder } : {}),
+      ...(this.placement.lastLines ? { lastLines: this.placement.lastLines } : {}),
+    });
     const wanted = new Set(models.map((m) => m.id));
     for (const [id, item] of this.items) {
       if (!wanted.has(id)) {
@@ -45,10 +66,11 @@ export class StatusBarView implements vscode.Disposable {
     let item = this.items.get(model.id);
     if (!item) {
       // Priority falls with the index, so items keep the config's order from left to right.
-      item = this.api.window.createStatusBarItem(`backendSidecar.${model.id}`, this.api.StatusBarAlignment.Left, 50 - index);
-      item.name = 'Backend Sidecar';
+      const id = `backendSidecar.${this.placement.key ? `${this.placement.key}.` : ''}${model.id}`;
+      item = this.api.window.createStatusBarItem(id, this.api.StatusBarAlignment.Left, 50 - this.placement.order * 10 - index);
       this.items.set(model.id, item);
     }
+    item.name = model.name;
     item.text = model.text;
     item.tooltip = new this.api.MarkdownString(model.tooltip, true);
     item.backgroundColor = model.background ? new this.api.ThemeColor(model.background) : undefined;

@@ -1,6 +1,6 @@
 import type { BackendState, BackendStatus } from '@backend-sidecar/client';
 import type { SessionState } from '../controller/sidecarController';
-import { presentError } from '../errorPresentation';
+import { failureSentence, presentError } from '../errorPresentation';
 import { SetupError } from '../setupError';
 import { escapeMarkdown, formatDuration, formatExit, oneLine } from './format';
 
@@ -19,6 +19,19 @@ export interface StatusBarItemModel {
   background: StatusBackground | undefined;
   /** The command a click runs, with its arguments. */
   command: { command: string; arguments: unknown[] };
+  /** What the item is called where the user hides or shows status bar items. */
+  name: string;
+}
+
+/** What else the items need besides the statuses. */
+export interface StatusBarContext {
+  /**
+   * The workspace folder these backends belong to, when the workspace has several with a
+   * configuration: it prefixes every item (`shop/api: running`) so that folders are told apart.
+   */
+  folder?: string;
+  /** A failed backend's last output lines (SidecarController.lastLines). */
+  lastLines?: (backend: string) => readonly string[];
 }
 
 /** Up to this many backends get an item each; more get one summarising item. */
@@ -47,16 +60,19 @@ export function stateBackground(state: BackendState): StatusBackground | undefin
   return undefined;
 }
 
-/** `$(pass) api: running`. */
-export function backendText(status: BackendStatus): string {
-  return `${stateIcon(status.state)} ${status.backend}: ${status.state}`;
+/** `$(pass) api: running`, or `$(pass) shop/api: running` with a folder. */
+export function backendText(status: BackendStatus, folder?: string): string {
+  return `${stateIcon(status.state)} ${folder ? `${folder}/` : ''}${status.backend}: ${status.state}`;
 }
 
 /** Worst first: the summary shows the most urgent state. */
 const severity: BackendState[] = ['failed', 'unhealthy', 'backoff', 'starting', 'stopping', 'stopped', 'running'];
 
-/** The tooltip of one backend: PID, uptime, restarts, health, last exit and error (Markdown). */
-export function backendTooltip(status: BackendStatus, now: number): string {
+/**
+ * The tooltip of one backend: PID, uptime, restarts, health, last exit and error in words (no
+ * protocol codes), and for a failed backend its last output lines (Markdown).
+ */
+export function backendTooltip(status: BackendStatus, now: number, lastLines: readonly string[] = [], folder?: string): string {
   const lines: string[] = [];
   const facts: Array<[string, string | undefined]> = [
     ['PID', status.pid !== null ? String(status.pid) : undefined],
@@ -65,12 +81,18 @@ export function backendTooltip(status: BackendStatus, now: number): string {
     ['Port', status.port !== null ? String(status.port) : undefined],
     ['Health', health(status)],
     ['Last exit', status.lastExit ? formatExit(status.lastExit) : undefined],
-    ['Last error', status.lastError ? `${status.lastError.message} (${status.lastError.code})` : undefined],
+    ['Last error', status.lastError ? status.lastError.message : undefined],
     ['Next restart', status.nextRestartAt ? `in ${formatDuration(Date.parse(status.nextRestartAt) - now)}` : undefined],
   ];
-  lines.push(`**${escapeMarkdown(status.backend)}**: ${status.state}${status.external ? ' (external: found running, monitored only)' : ''}`, '');
+  const title = `**${escapeMarkdown(status.backend)}**${folder ? ` in ${escapeMarkdown(folder)}` : ''}`;
+  if (status.state === 'failed') lines.push(`${title} ${escapeMarkdown(failureSentence(status))}.`, '');
+  else lines.push(`${title}: ${status.state}${status.external ? ' (external: found running, monitored only)' : ''}`, '');
   for (const [label, value] of facts) {
     if (value !== undefined) lines.push(`${label}: ${escapeMarkdown(oneLine(value, 200))}  `);
+  }
+  if (status.state === 'failed' && lastLines.length > 0) {
+    // A fence keeps the output as it was printed; a fence inside the output must not end it.
+    lines.push('', 'Last output:', '', '```text', ...lastLines.map((l) => oneLine(l, 200).replace(/```/g, '` ` `')), '```');
   }
   lines.push('', 'Click for actions');
   return lines.join('\n');
@@ -92,46 +114,51 @@ function health(status: BackendStatus): string | undefined {
 }
 
 /** Every status bar item for the session and its backends (empty: show nothing). */
-export function statusBarItems(session: SessionState, statuses: readonly BackendStatus[], now: number): StatusBarItemModel[] {
+export function statusBarItems(session: SessionState, statuses: readonly BackendStatus[], now: number, context: StatusBarContext = {}): StatusBarItemModel[] {
+  const { folder } = context;
+  const backendWord = folder ? `Backend (${folder})` : 'Backend';
+  const sessionName = folder ? `Backend Sidecar (${folder})` : 'Backend Sidecar';
   switch (session.kind) {
     case 'stopped':
       return [];
     case 'starting':
-      return [sessionItem('$(sync~spin) Backend: starting', 'Starting backend-sidecar…', undefined)];
+      return [sessionItem(`$(sync~spin) ${backendWord}: starting`, 'Starting backend-sidecar…', undefined, sessionName)];
     case 'failed':
       // A workspace without a backends file is not an error: the extension just stays out of the way.
       if (SetupError.is(session.error, 'configNotFound') || SetupError.is(session.error, 'noWorkspace')) return [];
-      return [sessionItem('$(error) Backend: sidecar failed', `**backend-sidecar is not running**\n\n${escapeMarkdown(presentError(session.error).message)}\n\nClick for actions`, 'statusBarItem.errorBackground')];
+      return [sessionItem(`$(error) ${backendWord}: sidecar failed`, `**backend-sidecar is not running**\n\n${escapeMarkdown(presentError(session.error).message)}\n\nClick for actions`, 'statusBarItem.errorBackground', sessionName)];
     case 'running':
       break;
   }
-  if (statuses.length === 0) return [sessionItem('$(circle-slash) Backend: none configured', 'The configuration has no backends.', undefined)];
+  if (statuses.length === 0) return [sessionItem(`$(circle-slash) ${backendWord}: none configured`, 'The configuration has no backends.', undefined, sessionName)];
   if (statuses.length <= maxBackendItems) {
     return statuses.map((s) => ({
       id: `backend:${s.backend}`,
-      text: backendText(s),
-      tooltip: backendTooltip(s, now),
+      text: backendText(s, folder),
+      tooltip: backendTooltip(s, now, context.lastLines?.(s.backend) ?? [], folder),
       background: stateBackground(s.state),
       command: { command: showActionsCommand, arguments: [s.backend] },
+      name: `Backend ${folder ? `${folder}/` : ''}${s.backend}`,
     }));
   }
-  return [summaryItem(statuses)];
+  return [summaryItem(statuses, folder)];
 }
 
-function summaryItem(statuses: readonly BackendStatus[]): StatusBarItemModel {
+function summaryItem(statuses: readonly BackendStatus[], folder?: string): StatusBarItemModel {
   const worst = [...statuses].sort((a, b) => severity.indexOf(a.state) - severity.indexOf(b.state))[0]!;
   const running = statuses.filter((s) => s.state === 'running').length;
   const rows = statuses.map((s) => `${stateIcon(s.state)} **${escapeMarkdown(s.backend)}**: ${s.state}${s.pid !== null ? ` (PID ${s.pid})` : ''}  `);
   return {
     id: 'summary',
-    text: `${stateIcon(worst.state)} Backends: ${running}/${statuses.length} running`,
-    tooltip: [...rows, '', 'Click for actions'].join('\n'),
+    text: `${stateIcon(worst.state)} ${folder ? `${folder}: ` : ''}Backends: ${running}/${statuses.length} running`,
+    tooltip: [...(folder ? [`**${escapeMarkdown(folder)}**`, ''] : []), ...rows, '', 'Click for actions'].join('\n'),
     background: stateBackground(worst.state),
     command: { command: showActionsCommand, arguments: [] },
+    name: folder ? `Backends of ${folder}` : 'Backends',
   };
 }
 
-function sessionItem(text: string, tooltip: string, background: StatusBackground | undefined): StatusBarItemModel {
-  return { id: 'session', text, tooltip, background, command: { command: showActionsCommand, arguments: [] } };
+function sessionItem(text: string, tooltip: string, background: StatusBackground | undefined, name: string): StatusBarItemModel {
+  return { id: 'session', text, tooltip, background, command: { command: showActionsCommand, arguments: [] }, name };
 }
 

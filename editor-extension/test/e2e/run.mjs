@@ -28,8 +28,9 @@ const INSTALL_DIR = process.env.BACKEND_SIDECAR_E2E_DIR
   || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'backend-sidecar-e2e');
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium-headless-shell';
 const INSTALL_TIMEOUT_MS = Number(process.env.E2E_INSTALL_TIMEOUT_MS || 600_000);
-const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 240_000); // after the install
+const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 360_000); // after the install
 const BACKEND = 'api';
+const BROKEN = 'broken'; // added later with a command that does not exist
 
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
@@ -220,6 +221,73 @@ async function scenario() {
     pid = await backendPid({ previous: pid });
     await run.bench.waitForState(BACKEND, 'running', 30_000);
     await run.bench.screenshot(shot('09-started.png'));
+  });
+
+  // A backend that fails on its own: a second one, with a mistyped command and autoStart, added to
+  // the configuration as a person would. The config watcher starts a new session, which starts it.
+  await test('an autoStart backend that cannot start shows one error notification in words, with "Show Logs" and "Open Config"', async () => {
+    const configFile = path.join(run.workspace, '.vscode/backends.json');
+    const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+    config.backends[BROKEN] = { command: 'pyhton3-e2e-missing', args: ['server.py'], autoStart: true };
+    fs.writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+    await run.bench.waitForState(BROKEN, 'failed', 45_000);
+    const { message, buttons } = await run.bench.notification(new RegExp(`Backend ${BROKEN} could not start`), 20_000);
+    log(`notification: "${message}" [${buttons.join('] [')}]`);
+    if (!message.includes('command "pyhton3-e2e-missing" not found')) throw new Error(`the notification does not say what is wrong: "${message}"`);
+    if (/-32\d{3}|Searched/.test(message)) throw new Error(`the notification shows a protocol code or the searched paths: "${message}"`);
+    for (const title of ['Show Logs', 'Open Config']) if (!buttons.includes(title)) throw new Error(`the notification has no "${title}" button: [${buttons.join('] [')}]`);
+    await new Promise((r) => setTimeout(r, 2000)); // a second notification (one per retry) would show by now
+    const toasts = await run.bench.page.locator('.notifications-toasts .notification-list-item-message', { hasText: BROKEN }).count();
+    if (toasts !== 1) throw new Error(`expected one notification about ${BROKEN}, found ${toasts}`);
+    await run.bench.screenshot(shot('10-failure-notification.png'));
+    const tooltip = await run.bench.hoverStatusItem(BROKEN);
+    log(`tooltip: ${tooltip.replace(/\s+/g, ' ')}`);
+    if (/-32\d{3}/.test(tooltip)) throw new Error(`the tooltip shows a protocol code: ${tooltip}`);
+    if (!/could not start/.test(tooltip)) throw new Error(`the tooltip does not say what happened: ${tooltip}`);
+    await run.bench.screenshot(shot('11-failure-tooltip.png'));
+    await run.bench.page.mouse.move(640, 300);
+    await run.bench.waitForState(BACKEND, 'running', 30_000); // the reload brought api back
+  });
+
+  await test('"Show Logs" on that notification opens the Output panel on the backend\'s channel', async () => {
+    const { toast } = await run.bench.notification(new RegExp(`Backend ${BROKEN} could not start`), 5_000);
+    await toast.locator('.monaco-button', { hasText: 'Show Logs' }).click();
+    const panel = await waitUntil(async () => {
+      const p = await run.bench.outputPanel().catch(() => null);
+      return p && p.channel === `Backend: ${BROKEN}` && p;
+    }, { timeoutMs: 15_000, what: `the Output panel to show channel "Backend: ${BROKEN}"` });
+    log(`Output panel, channel "${panel.channel}": ${panel.text.split('\n').slice(-2).join(' / ')}`);
+    await run.bench.screenshot(shot('12-failure-logs.png'));
+  });
+
+  // A backends.json of its own (in sub/.vscode, which the extension's config watcher does not follow):
+  // editing the workspace's config would be saved (code-server saves on its own) and reloaded.
+  await test('a .vscode/backends.json without $schema gets completion from the extension\'s schema', async () => {
+    const scratch = path.join(run.workspace, 'sub/.vscode/backends.json');
+    fs.mkdirSync(path.dirname(scratch), { recursive: true });
+    fs.writeFileSync(scratch, '{\n  "backends": {\n    "web": {\n      \n    }\n  }\n}\n');
+    await run.bench.openFile('sub/.vscode/backends.json');
+    // Line 4 is the empty inside of "web": {}: a property key goes there.
+    const keyboard = run.bench.page.keyboard;
+    await keyboard.press('Control+Home');
+    for (let i = 0; i < 3; i++) await keyboard.press('ArrowDown');
+    await keyboard.press('End');
+    let labels = [];
+    for (let attempt = 0; attempt < 5 && !labels.includes('dependsOn'); attempt++) {
+      await keyboard.press('Control+Space');
+      labels = await run.bench.suggestions(15_000).catch(() => []);
+      if (!labels.includes('dependsOn')) {
+        await keyboard.press('Escape');
+        await new Promise((r) => setTimeout(r, 2000)); // the JSON server may still be loading the schema
+      }
+    }
+    log(`suggestions: ${labels.join(', ')}`);
+    await run.bench.screenshot(shot('13-schema-completion.png'));
+    // The suggest widget lists what fits on screen, alphabetically: the first of the backend's properties.
+    for (const expected of ['args', 'autoStart', 'command', 'dependsOn']) {
+      if (!labels.includes(expected)) throw new Error(`no "${expected}" among the suggestions: ${labels.join(', ') || '(none)'}`);
+    }
+    await keyboard.press('Escape');
   });
 }
 

@@ -43,6 +43,15 @@ describe('Extension activation with the real sidecar (integration, fake vscode)'
     return active;
   }
 
+  const sidecarChannel = () => fake.channel('Backend Sidecar')!;
+  const channelText = () => sidecarChannel().text.join('\n');
+  async function until(condition: () => boolean, what: string): Promise<void> {
+    const end = Date.now() + TestTimeouts.Unexpected;
+    while (!condition()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; channel:\n${channelText()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   const shownTexts = () => fake.statusBarItems.filter((i) => i.visible).map((i) => i.text);
   const run = (id: string, ...args: unknown[]) => fake.commands.get(id)!(...args) as Promise<unknown>;
 
@@ -84,6 +93,77 @@ describe('Extension activation with the real sidecar (integration, fake vscode)'
     await statusOf(controller, 'web', (s) => s.state === 'stopped');
     assert.deepEqual(shownTexts(), ['$(circle-slash) web: stopped']);
     assert.deepEqual(fake.messages, []);
+  });
+
+  it('AutoStartCommandNotFound_OneErrorNotificationInWords_SearchedPathsInTheChannelAtErrorLevel', async () => {
+    dir.write('.vscode/backends.json', JSON.stringify({ backends: { api: { command: 'pyhton3-not-installed', autoStart: true } } }));
+    const { controller } = activate();
+
+    await statusOf(controller, 'api', (s) => s.state === 'failed');
+    await until(() => fake.messages.length > 0 && channelText().includes('searched:'), 'the notification and the searched paths');
+    await new Promise((r) => setTimeout(r, 200));
+
+    assert.deepEqual(fake.messages, [{ severity: 'error', message: 'Backend api could not start: command "pyhton3-not-installed" not found.', items: ['Show Logs', 'Open Config'] }]);
+    const errors = sidecarChannel().lines.filter((l) => l.level === 'error').map((l) => l.message);
+    assert.equal(errors[0], 'api: stopped -> failed (command "pyhton3-not-installed" not found)');
+    assert.match(errors[1]!, /^api: command "pyhton3-not-installed" not found; searched: \//);
+    assert.equal(errors.length, 2, `error lines: ${errors.join(' | ')}`);
+    const tooltip = (fake.statusBarItems.find((i) => i.visible)!.tooltip as { value: string }).value;
+    assert.doesNotMatch(tooltip, /-320\d\d/);
+  });
+
+  it('AutoStartExitsBeforeHealthy_OneNotificationWithItsLastOutputLine_TooltipShowsTheLines_EachTransitionOnceInTheChannel', async () => {
+    const port = await freePort();
+    dir.write('.vscode/backends.json', JSON.stringify({
+      backends: {
+        api: {
+          command: 'python3', args: ['-c', 'import sys; print("starting up", flush=True); sys.exit("ModuleNotFoundError: No module named fastapi")'],
+          port, health: { http: 'http://127.0.0.1:${port}/health', intervalMs: 200 },
+          autoStart: true,
+        },
+      },
+    }));
+    const { controller } = activate();
+
+    await statusOf(controller, 'api', (s) => s.state === 'failed');
+    await until(() => fake.messages.length > 0, 'the notification');
+    await new Promise((r) => setTimeout(r, 300));
+
+    assert.deepEqual(fake.messages, [{
+      severity: 'error', message: 'Backend api exited with code 1 before it became healthy. Last output: ModuleNotFoundError: No module named fastapi', items: ['Show Logs', 'Open Config'],
+    }]);
+    const tooltip = (fake.statusBarItems.find((i) => i.visible)!.tooltip as { value: string }).value;
+    // stdout and stderr are read apart: either order is what the process printed.
+    assert.match(tooltip, /Last output:\n\n```text\n(starting up\nModuleNotFoundError: No module named fastapi|ModuleNotFoundError: No module named fastapi\nstarting up)\n```/);
+    // Each event once: the sidecar's own lines for the transitions and the failed autoStart are not echoed.
+    const about = (pattern: RegExp) => sidecarChannel().text.filter((l) => pattern.test(l));
+    assert.equal(about(/api: (stopped|Stopped) -> (starting|Starting)/).length, 1, `channel: ${channelText()}`);
+    assert.equal(about(/exited with code 1 before it became healthy/).length, 1, `channel: ${channelText()}`);
+    assert.ok(sidecarChannel().lines.some((l) => l.level === 'error' && /^api: starting -> failed/.test(l.message)));
+  });
+
+  it('RunningBackendKeepsCrashing_GivesUpAfterItsRestarts_OneNotificationNotOnePerRestart', async () => {
+    const port = await freePort();
+    dir.write('.vscode/server.py', pythonBackend);
+    dir.write('.vscode/crashing.py', 'import runpy, sys, threading, os\nthreading.Timer(0.8, lambda: (print("worker crashed: out of memory", flush=True), os._exit(3))).start()\nsys.argv = ["server.py", sys.argv[1]]\nrunpy.run_path(os.path.join(os.path.dirname(__file__), "server.py"), run_name="__main__")\n');
+    dir.write('.vscode/backends.json', webConfig(port, {
+      args: ['-u', '${configDir}/crashing.py', '${port}'],
+      autoStart: true,
+      restart: { policy: 'on-failure', maxRestarts: 2, windowMs: 60000, backoff: { initialMs: 50, factor: 1, maxMs: 50, jitter: 0 } },
+    }));
+    const { controller } = activate();
+    const states: string[] = [];
+    controller.onStatusChanged((c) => states.push(c.state));
+
+    const failed = await statusOf(controller, 'web', (s) => s.state === 'failed');
+    await until(() => fake.messages.length > 0, 'the notification');
+    await new Promise((r) => setTimeout(r, 300));
+
+    assert.ok(states.filter((s) => s === 'backoff').length >= 2, `states: ${states.join(' -> ')}`);
+    assert.equal(failed.lastError?.code, -32016);
+    assert.equal(fake.messages.length, 1, `messages: ${fake.messages.map((m) => m.message).join(' | ')}`);
+    assert.match(fake.messages[0]!.message, /^Backend web stopped restarting: gave up .*\. Last output: worker crashed: out of memory$/);
+    assert.doesNotMatch(fake.messages[0]!.message, /-320\d\d/);
   });
 
   it('ConfigFileCreated_WatcherReloads_StatusBarAppears', async () => {

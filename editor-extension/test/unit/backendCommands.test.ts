@@ -72,6 +72,7 @@ describe('BackendCommands (fake vscode)', () => {
   let logs: FakeLogs;
   let secrets: MemorySecrets;
   let sidecarLogShown: number;
+  let logged: Array<[string, string]>;
   let commands: BackendCommands;
 
   beforeEach(() => {
@@ -80,7 +81,10 @@ describe('BackendCommands (fake vscode)', () => {
     logs = new FakeLogs();
     secrets = new MemorySecrets();
     sidecarLogShown = 0;
-    commands = new BackendCommands({ vscode: vscode.api, controller, logs, secrets: new SecretEnvStore(secrets), showSidecarLog: () => sidecarLogShown++ });
+    logged = [];
+    commands = new BackendCommands({
+      vscode: vscode.api, controller, logs, secrets: new SecretEnvStore(secrets), showSidecarLog: () => sidecarLogShown++, log: (level, message) => logged.push([level, message]),
+    });
   });
 
   it('register_EveryContributedCommandHasAHandler_AllInCategoryBackend', () => {
@@ -92,7 +96,8 @@ describe('BackendCommands (fake vscode)', () => {
     assert.deepEqual(Object.values(commandIds).sort(), [...vscode.commands.keys()].sort());
     assert.ok(contributed.every((c) => c.category === 'Backend'));
     assert.deepEqual(contributed.filter((c) => c.command !== commandIds.showActions).map((c) => `${c.category}: ${c.title}`),
-      ['Backend: Start', 'Backend: Stop', 'Backend: Restart', 'Backend: Show Logs', 'Backend: Show Status', 'Backend: Diagnose', 'Backend: Restart Sidecar', 'Backend: Set Secret']);
+      ['Backend: Start', 'Backend: Stop', 'Backend: Restart', 'Backend: Show Logs', 'Backend: Show Status', 'Backend: Diagnose', 'Backend: Restart Sidecar', 'Backend: Set Secret',
+        'Backend: Open in Browser', 'Backend: Create Configuration']);
   });
 
   it('start_OneBackend_ActsAtOnceInACancellableNotification', async () => {
@@ -144,13 +149,14 @@ describe('BackendCommands (fake vscode)', () => {
     assert.deepEqual(vscode.messages, []);
   });
 
-  it('start_CannotStart_ShowsWhatWasSearched_OpenConfigOpensTheFile', async () => {
+  it('start_CannotStart_SearchedFoldersGoToTheLogNotTheToast_OpenConfigOpensTheFile', async () => {
     controller.next = new SidecarError(ErrorCodes.CannotStart, 'executable "uvicorn" not found', { backend: 'api', searched: ['/w/.venv/bin'] });
     vscode.messageAnswers.push('Open Config');
 
     await commands.start();
 
-    assert.deepEqual(vscode.messages, [{ severity: 'error', message: 'Cannot start api: executable "uvicorn" not found. Searched: /w/.venv/bin.', items: ['Open Config'] }]);
+    assert.deepEqual(vscode.messages, [{ severity: 'error', message: 'Cannot start api: executable "uvicorn" not found. Diagnose shows where it was looked for.', items: ['Open Config', 'Show Logs'] }]);
+    assert.deepEqual(logged, [['error', 'api: Searched: /w/.venv/bin']]);
     assert.deepEqual(vscode.openedDocuments, ['/w/.vscode/backends.json']);
   });
 
@@ -193,7 +199,7 @@ describe('BackendCommands (fake vscode)', () => {
 
     await commands.showActions('api');
 
-    assert.deepEqual(vscode.quickPicks[0]!.items.map((i) => i.label), ['$(debug-restart) Restart', '$(debug-stop) Stop', '$(output) Show Logs', '$(checklist) Diagnose', '$(key) Set Secret']);
+    assert.deepEqual(vscode.quickPicks[0]!.items.map((i) => i.label), ['$(debug-restart) Restart', '$(debug-stop) Stop', '$(output) Show Logs', '$(globe) Open in Browser', '$(checklist) Diagnose', '$(key) Set Secret']);
     assert.equal(vscode.quickPicks[0]!.options?.title, 'api: running');
     assert.deepEqual(controller.calls.map((c) => [c.method, c.backend]), [['stop', 'api']]);
   });

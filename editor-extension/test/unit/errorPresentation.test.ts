@@ -7,14 +7,15 @@ import { status } from './samples';
 const error = (code: number, message: string, data?: unknown) => new SidecarError(code, message, data as never);
 
 describe('errorPresentation', () => {
-  it('CannotStart_ShowsWhatWasSearchedAndOffersOpenConfig', () => {
+  it('CannotStart_SearchedFoldersAreADetailForTheLog_ToastOffersOpenConfigAndShowLogs', () => {
     const shown = presentError(error(ErrorCodes.CannotStart, 'executable "uvicorn" not found', { backend: 'api', searched: ['/w/.venv/bin', '/usr/bin'] }));
 
     assert.deepEqual(shown, {
       severity: 'error',
-      message: 'Cannot start api: executable "uvicorn" not found. Searched: /w/.venv/bin, /usr/bin.',
-      actions: ['openConfig'],
+      message: 'Cannot start api: executable "uvicorn" not found. Diagnose shows where it was looked for.',
+      actions: ['openConfig', 'showLogs'],
       backend: 'api',
+      detail: 'Searched: /w/.venv/bin, /usr/bin',
     });
   });
 

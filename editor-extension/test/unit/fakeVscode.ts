@@ -38,6 +38,7 @@ export class RelativePattern {
 
 export const Uri = {
   file: (path: string) => ({ scheme: 'file', fsPath: path, path }),
+  parse: (value: string) => ({ scheme: value.split(':')[0], fsPath: '', path: value, toString: () => value }),
 };
 
 export class FakeCancellationToken {
@@ -146,12 +147,16 @@ export class FakeVscode {
   readonly channels: FakeLogChannel[] = [];
   readonly executed: Array<{ command: string; args: unknown[] }> = [];
   readonly openedDocuments: string[] = [];
+  /** URIs given to env.openExternal, as strings. */
+  readonly openedExternal: string[] = [];
+  /** The context keys set with the setContext command. */
+  readonly contextKeys = new Map<string, unknown>();
   readonly commands = new Map<string, (...args: unknown[]) => unknown>();
   readonly watchers: FakeWatcher[] = [];
   readonly configurationChanged = new FakeEvent<{ affectsConfiguration(section: string): boolean }>();
   readonly foldersChanged = new FakeEvent<unknown>();
   settings: Record<string, unknown> = {};
-  workspaceFolders: Array<{ uri: { fsPath: string } }> | undefined;
+  workspaceFolders: Array<{ uri: { fsPath: string }; name?: string; index?: number }> | undefined;
 
   /** Answers to the next quick picks: a function choosing among the items, or undefined to dismiss. */
   readonly quickPickAnswers: Array<((items: QuickPickCall['items']) => unknown) | undefined> = [];
@@ -211,8 +216,18 @@ export class FakeVscode {
           return { dispose: () => this.commands.delete(id) };
         },
         executeCommand: async (command: string, ...args: unknown[]) => {
+          if (command === 'setContext') {
+            this.contextKeys.set(args[0] as string, args[1]);
+            return undefined;
+          }
           this.executed.push({ command, args });
           return this.commands.get(command)?.(...args);
+        },
+      },
+      env: {
+        openExternal: async (uri: { toString(): string }) => {
+          this.openedExternal.push(uri.toString());
+          return true;
         },
       },
       workspace: {

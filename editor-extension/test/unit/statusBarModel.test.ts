@@ -37,7 +37,7 @@ describe('statusBarModel', () => {
     assert.doesNotMatch(tooltip, /Last error/);
   });
 
-  it('backendTooltip_Failed_ShowsLastErrorAndLastExitAndNoPid', () => {
+  it('backendTooltip_Failed_SaysWhatHappenedInWords_LastErrorAndLastExit_NoPidNoProtocolCode', () => {
     const tooltip = backendTooltip(status({
       state: 'failed', restartCount: 3,
       lastExit: { code: null, signal: 'SIGKILL', at: new Date(now).toISOString() },
@@ -46,7 +46,34 @@ describe('statusBarModel', () => {
 
     assert.doesNotMatch(tooltip, /PID/);
     assert.match(tooltip, /Last exit: SIGKILL/);
-    assert.match(tooltip, /Last error: gave up after 3 restarts \(-32016\)/);
+    assert.match(tooltip, /Last error: gave up after 3 restarts {2}$/m);
+    assert.match(tooltip, /^\*\*api\*\* stopped restarting: gave up after 3 restarts\.$/m);
+    assert.doesNotMatch(tooltip, /-320\d\d/);
+  });
+
+  it('backendTooltip_ExitedBeforeHealthy_ShowsTheLastOutputLinesInAFence', () => {
+    const tooltip = backendTooltip(status({
+      state: 'failed',
+      lastExit: { code: 1, signal: null, at: new Date(now).toISOString() },
+      lastError: { code: -32014, message: 'exited with code 1 before it became healthy' },
+    }), now, ['Traceback (most recent call last):', 'ModuleNotFoundError: No module named \'fastapi\'', 'has ``` inside']);
+
+    assert.match(tooltip, /^\*\*api\*\* exited with code 1 before it became healthy\.$/m);
+    assert.match(tooltip, /Last output:\n\n```text\nTraceback \(most recent call last\):\nModuleNotFoundError: No module named 'fastapi'\nhas ` ` ` inside\n```\n/);
+    assert.doesNotMatch(tooltip, /-32014/);
+  });
+
+  it('backendTooltip_NotFailed_NoLastOutput', () => {
+    assert.doesNotMatch(backendTooltip(running(), now, ['old line']), /Last output/);
+  });
+
+  it('statusBarItems_WithAFolder_NamesItOnEveryItem', () => {
+    const items = statusBarItems({ kind: 'running', generation: 1, pid: 1 }, [running()], now, { folder: 'shop' });
+    assert.equal(items[0]!.text, '$(pass) shop/api: running');
+    assert.equal(items[0]!.name, 'Backend shop/api');
+    assert.match(items[0]!.tooltip, /^\*\*api\*\* in shop: running/);
+    assert.equal(statusBarItems({ kind: 'starting' }, [], now, { folder: 'shop' })[0]!.text, '$(sync~spin) Backend (shop): starting');
+    assert.equal(statusBarItems({ kind: 'running', generation: 1, pid: 1 }, [running()], now)[0]!.name, 'Backend api');
   });
 
   it('backendTooltip_UnhealthyBackoff_ShowsFailingHealthAndNextRestart', () => {

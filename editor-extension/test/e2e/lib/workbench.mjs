@@ -141,6 +141,51 @@ export class Workbench {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
+  // The first notification toast whose message matches `pattern`, once there is one: its message and
+  // the titles of its buttons.
+  async notification(pattern, timeoutMs) {
+    const toast = this.page.locator('.notifications-toasts .notification-toast', { has: this.page.locator('.notification-list-item-message', { hasText: pattern }) }).first();
+    try {
+      await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch {
+      const shown = await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+      throw new Error(`no notification matching ${pattern}; shown: ${shown.join(' | ') || '(none)'}`);
+    }
+    const message = (await toast.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ').trim();
+    const buttons = (await toast.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()).map((b) => b.trim());
+    return { toast, message, buttons };
+  }
+
+  // Opens a workspace file by Quick Open (Ctrl+P, its path relative to the folder; the best match is
+  // the first row) and waits until its editor has focus.
+  async openFile(relativePath) {
+    const name = path.basename(relativePath);
+    await this.page.keyboard.press('Control+P');
+    const quickInput = this.page.locator('.quick-input-widget');
+    await quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+    await quickInput.locator('input').fill(relativePath);
+    await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.locator('.editor-instance .monaco-editor textarea').first().focus();
+  }
+
+  // The labels of the suggest widget's rows once it shows some (Ctrl+Space asks for it).
+  async suggestions(timeoutMs) {
+    const rows = this.page.locator('.editor-widget.suggest-widget .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: timeoutMs });
+    // JSON property suggestions may be labelled with their quotes.
+    return (await this.page.locator('.editor-widget.suggest-widget .monaco-list-row .label-name').allInnerTexts()).map((l) => l.trim().replace(/^"|"$/g, ''));
+  }
+
+  // Hovers a status bar item and returns the text of the hover that shows.
+  async hoverStatusItem(backend) {
+    await this.statusItem(backend).hover();
+    const hover = this.page.locator('.workbench-hover, .monaco-hover').filter({ hasText: backend }).first();
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    return hover.innerText();
+  }
+
   // The text on screen in the Output panel, and the name of the channel it shows.
   async outputPanel() {
     const panel = this.page.locator('.part.panel');
