@@ -1,5 +1,5 @@
 using BackendSidecar.Core.Insights;
-using BackendSidecar.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BackendSidecar.Core.Tests.Insights;
 
