@@ -33,7 +33,7 @@ public sealed partial class BackendLog : IAsyncDisposable
     private readonly RotatingLogFile _file;
     private volatile SecretMasker _masker = SecretMasker.None;
 
-    /// <param name="backend">The backend's name (used in the default file name and thread names).</param>
+    /// <param name="backend">The backend's name (used in the default file name).</param>
     /// <param name="options">Ring size, file path (<c>null</c>: <see cref="DefaultFilePath"/>), rotation.</param>
     /// <param name="time">The clock that stamps entries.</param>
     public BackendLog(string backend, LogOptions options, TimeProvider time)
