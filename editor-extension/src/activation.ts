@@ -98,7 +98,11 @@ export function activateWith(api: VscodeApi, context: ActivationContext, options
       const result = await session.controller.diagnose(backend);
       for (const check of result.checks) {
         const searched = check.detail?.searched;
-        if (!check.ok && Array.isArray(searched)) log({ level: 'error', message: `${backend}: ${check.message}; searched: ${searched.join(', ')}` });
+        if (!check.ok && Array.isArray(searched)) {
+          log({ level: 'error', message: `${backend}: ${check.message}; searched: ${searched.join(', ')}` });
+          // Show Logs on the notification opens the backend's channel: it says where, too.
+          session.logs.note(backend, 'error', `${check.message}; searched: ${searched.join(', ')}`);
+        }
       }
     } catch {
       // The sidecar went away meanwhile: the notification said what matters.

@@ -35,6 +35,9 @@ export function formatEntry(entry: LogEntry): string {
   return entry.stream === 'stdout' ? entry.text : `[${entry.stream}] ${entry.text}`;
 }
 
+/** The sidecar's line for a transition to failed: `stopped -> failed: command "x" not found`. */
+const failedLine = /^\w+ -> failed\b/;
+
 type Pending = { kind: 'entries'; entries: LogEntry[] } | { kind: 'dropped'; count: number };
 
 class BackendLog {
@@ -49,7 +52,9 @@ class BackendLog {
     for (const entry of entries) {
       if (entry.seq <= this.lastSeq) continue;
       this.lastSeq = entry.seq;
-      this.sink.info(formatEntry(entry));
+      // The sidecar's line about a failure is an error in this channel too.
+      if (entry.stream === 'sidecar' && failedLine.test(entry.text)) this.sink.error(formatEntry(entry));
+      else this.sink.info(formatEntry(entry));
     }
   }
 

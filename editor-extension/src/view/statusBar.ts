@@ -74,7 +74,9 @@ export class StatusBarView implements vscode.Disposable {
     item.text = model.text;
     item.tooltip = new this.api.MarkdownString(model.tooltip, true);
     item.backgroundColor = model.background ? new this.api.ThemeColor(model.background) : undefined;
-    item.command = { title: 'Backend actions', command: model.command.command, arguments: model.command.arguments };
+    // With several folders the click says which folder too: a backend's name may be in both.
+    const args = this.placement.key ? [model.command.arguments[0], this.placement.key] : model.command.arguments;
+    item.command = { title: 'Backend actions', command: model.command.command, arguments: args };
     item.show();
   }
 

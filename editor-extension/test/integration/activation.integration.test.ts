@@ -149,17 +149,19 @@ describe('Extension activation with the real sidecar (integration, fake vscode)'
     dir.write('.vscode/backends.json', webConfig(port, {
       args: ['-u', '${configDir}/crashing.py', '${port}'],
       autoStart: true,
-      restart: { policy: 'on-failure', maxRestarts: 2, windowMs: 60000, backoff: { initialMs: 50, factor: 1, maxMs: 50, jitter: 0 } },
+      restart: { policy: 'on-failure', maxRestarts: 1, windowMs: 60000, backoff: { initialMs: 50, factor: 1, maxMs: 50, jitter: 0 } },
     }));
     const { controller } = activate();
     const states: string[] = [];
     controller.onStatusChanged((c) => states.push(c.state));
 
-    const failed = await statusOf(controller, 'web', (s) => s.state === 'failed');
+    // Two starts of a python server and two crashes: more than the usual bound on a loaded machine.
+    const failed = (await nextEvent(controller.onDidChangeStatuses, (all) => all.some((s) => s.backend === 'web' && s.state === 'failed'), 3 * TestTimeouts.Unexpected))
+      .find((s) => s.backend === 'web')!;
     await until(() => fake.messages.length > 0, 'the notification');
     await new Promise((r) => setTimeout(r, 300));
 
-    assert.ok(states.filter((s) => s === 'backoff').length >= 2, `states: ${states.join(' -> ')}`);
+    assert.ok(states.filter((s) => s === 'backoff').length >= 1, `states: ${states.join(' -> ')}`);
     assert.equal(failed.lastError?.code, -32016);
     assert.equal(fake.messages.length, 1, `messages: ${fake.messages.map((m) => m.message).join(' | ')}`);
     assert.match(fake.messages[0]!.message, /^Backend web stopped restarting: gave up .*\. Last output: worker crashed: out of memory$/);

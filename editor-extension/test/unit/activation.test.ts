@@ -75,6 +75,8 @@ describe('Extension activation (fake vscode, fake sidecars)', () => {
     await until(() => sidecarChannel().text.some((l) => l.includes('searched')), 'the searched paths in the channel');
     const errorLines = sidecarChannel().lines.filter((l) => l.level === 'error').map((l) => l.message);
     assert.deepEqual(errorLines, ['api: stopped -> failed (command "pyhton3" not found)', 'api: command "pyhton3" not found; searched: /app/.venv/bin, /usr/bin']);
+    assert.deepEqual(fake.channel('Backend: api')!.lines.filter((l) => l.level === 'error').map((l) => l.message),
+      ['command "pyhton3" not found; searched: /app/.venv/bin, /usr/bin']);
     const tooltip = fake.statusBarItems.find((i) => i.visible)!.tooltip as { value: string };
     assert.match(tooltip.value, /could not start: command "pyhton3" not found/);
     assert.doesNotMatch(tooltip.value, /-32012/);
@@ -179,6 +181,12 @@ describe('Extension activation (fake vscode, fake sidecars)', () => {
 
     assert.deepEqual(clients.map((c) => basename(c.options.cwd!) === '.vscode' ? 'shop' : 'blog').sort(), ['blog', 'shop']);
     assert.deepEqual(shownTexts().sort(), ['$(pass) blog/api: running', '$(pass) shop/api: running']);
+    const shopItem = fake.statusBarItems.find((i) => i.visible && i.text.includes('shop/'))!;
+    assert.deepEqual(shopItem.command!.arguments, ['api', shop.path], 'a click names the folder: both have an "api"');
+    fake.pick('Stop');
+    await run(shopItem.command!.command, ...shopItem.command!.arguments!);
+    assert.equal(fake.quickPicks.at(-1)!.options?.title, 'shop/api: running');
+    fake.quickPicks.length = 0;
     assert.equal(fake.contextKeys.get(contextKeys.canCreateConfig), true, 'docs has none');
 
     // A palette command asks which, listing both with their folders; the pick goes to that folder's sidecar.
@@ -186,7 +194,9 @@ describe('Extension activation (fake vscode, fake sidecars)', () => {
     await run('backendSidecar.stop');
     assert.deepEqual(fake.quickPicks[0]!.items.map((i) => `${i.label} ${i.description?.split(' · ')[0]}`).sort(), ['api blog', 'api shop']);
     const shopClient = clients.find((c) => c.options.cwd === join(shop.path, '.vscode'))!;
-    assert.deepEqual(shopClient.calls.filter((c) => c.method === 'stop').map((c) => c.params), [{ backend: 'api' }]);
+    const blogClient = clients.find((c) => c !== shopClient)!;
+    assert.deepEqual(shopClient.calls.filter((c) => c.method === 'stop').map((c) => c.params), [{ backend: 'api' }, { backend: 'api' }]);
+    assert.deepEqual(blogClient.calls.filter((c) => c.method === 'stop'), []);
 
     await run('backendSidecar.showLogs', 'api', shop.path);
     assert.ok(fake.channel('Backend: api (shop)'), `channels: ${fake.channels.map((c) => c.name).join(', ')}`);

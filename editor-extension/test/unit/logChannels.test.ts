@@ -44,6 +44,18 @@ describe('LogChannels', () => {
     assert.deepEqual(channels[0]!.text.at(-1), 'five');
   });
 
+  it('TheSidecarsLineForAFailure_AtErrorLevel_OtherLinesInfo', async () => {
+    logs.append({ backend: 'api', entries: [entry(1, 'stopped -> failed: command "x" not found', 'sidecar'), entry(2, 'starting -> running: ok', 'sidecar'), entry(3, 'a -> failed here', 'stdout')], dropped: 0 });
+    tail.requests[0]!.answer({ backend: 'api', entries: [], nextSeq: 1, truncated: false });
+    await logs.show('api');
+
+    assert.deepEqual(channels[0]!.lines, [
+      { level: 'error', message: '[sidecar] stopped -> failed: command "x" not found' },
+      { level: 'info', message: '[sidecar] starting -> running: ok' },
+      { level: 'info', message: 'a -> failed here' },
+    ]);
+  });
+
   it('Dropped_ShownAsAWarningLine', async () => {
     const shown = logs.show('api');
     tail.requests[0]!.answer({ backend: 'api', entries: [], nextSeq: 1, truncated: false });
