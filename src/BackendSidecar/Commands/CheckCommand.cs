@@ -13,7 +13,18 @@ internal static class CheckCommand
 {
     public static async Task<int> RunAsync(CommandLine options, TextWriter stdout, TextWriter stderr, bool color)
     {
-        var report = ConfigLoader.Check(Path.GetFullPath(options.ConfigPath ?? Hosting.ConfigLocator.DemoConfigPath), options.Profile);
+        var configPath = Path.GetFullPath(options.ConfigPath ?? Hosting.ConfigLocator.DemoConfigPath);
+        ConfigCheck report;
+        try
+        {
+            report = ConfigLoader.Check(configPath, options.Profile);
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json parses invalid UTF-8 inside a string (or a lone surrogate escape) and only fails when the
+            // string is read; one line rather than a stack trace until the loader refuses such text itself.
+            report = new ConfigCheck(null, [new ConfigException("$", "the file holds text that is not valid UTF-8 (or a lone surrogate escape such as \\ud800)", configPath)]);
+        }
         if (report.Config is not { } config)
         {
             foreach (var error in report.Errors)

@@ -39,7 +39,9 @@ public sealed class JsonSyntaxWordsTests
     [InlineData("{'a': 1}", "strings and names must be in double quotes (\"), not single quotes")]
     [InlineData("{a: 1}", "a property name must be in double quotes: `\"a\"`")]
     [InlineData("{\"a\": 1,, \"b\": 2}", "a comma with nothing before it is not allowed")]
-    [InlineData("{\"a\": 1}}", "unexpected `}`")]
+    [InlineData("{\"a\": 1}}", "`}` after the end of the JSON is not allowed (one object per file)")]
+    [InlineData("{\"a\": 1} x", "`x` after the end of the JSON is not allowed (one object per file)")]
+    [InlineData("{\"a\": 1 ]", "unexpected `]`")]
     [InlineData("{\"a\": tru}", "`tru` is not a JSON value (text needs double quotes; the literals are true, false and null)")]
     [InlineData("{\"a\": yes}", "`yes` is not a JSON value (text needs double quotes; the literals are true, false and null)")]
     public void CommonMistakes_AreSaidInWords(string text, string expected) =>

@@ -111,6 +111,19 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public async Task InvalidUtf8_IsOneLine_NotACrash()
+    {
+        using var work = new TestWorkspace();
+        var config = work.File("latin1.json");
+        await File.WriteAllBytesAsync(config, [.. "{\"backends\": {\"api\": {\"command\": \"py"u8, 0xFF, .. "\"}}}"u8]);
+
+        var result = await SidecarCli.RunAsync("check", "--config", config);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"backend-sidecar: invalid configuration: {config}: the file holds text that is not valid UTF-8", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ACommandNearlyOnThePath_GetsADidYouMean()
     {
         using var work = new TestWorkspace();

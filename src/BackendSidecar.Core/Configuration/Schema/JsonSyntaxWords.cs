@@ -66,7 +66,9 @@ internal static class JsonSyntaxWords
             return "the file is empty (a configuration is an object: {\"backends\": {...}})";
         if (atEnd)
             return "the text ends before the JSON is complete (a missing `}` or `]`?)";
-        if (EndsValue(previous) && StartsValue(here) && !(previous is (byte)'}' or (byte)']' && OnlyCloses(utf8[..offset])))
+        if (previous is (byte)'}' or (byte)']' && OnlyCloses(utf8[..offset]))
+            return $"`{Token(utf8, offset)}` after the end of the JSON is not allowed (one object per file)";
+        if (EndsValue(previous) && StartsValue(here))
             return $"a comma is missing before `{Token(utf8, offset)}`";
         const string literals = "is not a JSON value (text needs double quotes; the literals are true, false and null)";
         if (IsNameStart(previous) && Word(utf8, lastSignificant) is { } word && word is not ("true" or "false" or "null"))
