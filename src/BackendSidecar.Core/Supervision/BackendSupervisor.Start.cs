@@ -93,7 +93,7 @@ public sealed partial class BackendSupervisor
         using (await EnterAsync().ConfigureAwait(false))
         {
             if (_state is not (BackendState.Stopped or BackendState.Failed)) return;
-            var message = $"not started: dependency \"{dependency}\" failed: {error.Message}";
+            var message = $"not started: dependency \"{dependency}\" failed";
             _lastError = new BackendError(BackendErrorKind.CannotStart, message);
             SetState_NeedsGate(BackendTrigger.CannotStart, message);
         }

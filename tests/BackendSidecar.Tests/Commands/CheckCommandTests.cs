@@ -120,7 +120,7 @@ public sealed class CheckCommandTests
         var result = await SidecarCli.RunAsync("check", "--config", config);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith($"backend-sidecar: invalid configuration: {config}: the file holds text that is not valid UTF-8", result.StandardError, StringComparison.Ordinal);
+        Assert.StartsWith($"backend-sidecar: invalid configuration: {config}:1:37: invalid UTF-8 (byte 0xFF)", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

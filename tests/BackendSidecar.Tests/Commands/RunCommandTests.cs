@@ -82,7 +82,7 @@ public sealed class RunCommandTests
 
         Assert.Single(run.Seen, l => l.Contains($"port {port} is in use", StringComparison.Ordinal));
         Assert.DoesNotContain(run.Seen, l => l.Contains("failed -> failed", StringComparison.Ordinal));
-        Assert.Contains("worker: not started because api failed", run.Seen);
+        Assert.Contains(run.Seen, l => l.StartsWith("worker", StringComparison.Ordinal) && l.EndsWith("failed: not started: dependency \"api\" failed", StringComparison.Ordinal));
         Assert.Contains(run.Seen, l => l.StartsWith("Nothing is running.", StringComparison.Ordinal));
     }
 
@@ -99,6 +99,6 @@ public sealed class RunCommandTests
         Assert.Equal(1, await run.WaitForExitAsync());
 
         Assert.Single(run.Seen, l => l.StartsWith("api: ", StringComparison.Ordinal) && l.Contains("searched: ", StringComparison.Ordinal));
-        Assert.Contains("worker: not started because api failed", run.Seen);
+        Assert.Contains(run.Seen, l => l.StartsWith("worker", StringComparison.Ordinal) && l.EndsWith("failed: not started: dependency \"api\" failed", StringComparison.Ordinal));
     }
 }
