@@ -16,7 +16,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # No MSBuild node or build server may outlive the run (they would hold the deleted clone's files).
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 export npm_config_prefer_offline=true npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
-STEP_TIMEOUT=${PACKAGING_TEST_TIMEOUT:-1200}
+STEP_TIMEOUT=${PACKAGING_TEST_TIMEOUT:-2400} # a hang guard: a loaded 2-core machine once needed over 20 minutes
 
 passed=0 failed=0
 ok() { echo "ok - $*"; passed=$((passed + 1)); }
