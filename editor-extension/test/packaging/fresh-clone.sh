@@ -89,16 +89,20 @@ if grep -q DotNetRuntimeDebugHeader "$sidecar" && [ -z "$managed" ]; then
 else
   not_ok "the sidecar is not NativeAOT${managed:+: found $managed}"
 fi
-# It answers initialize with no .NET anywhere in reach (no dotnet on PATH, no DOTNET_ROOT).
+# It answers initialize with no .NET anywhere in reach (no dotnet on PATH, no DOTNET_ROOT). The host waits for the
+# answer before its next request, as the contract asks (a request sent earlier is refused with -32002).
 chmod +x "$sidecar"
-answer=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"1.0","clientInfo":{"name":"packaging-test"},"config":{"backends":{}}}}' \
-  '{"jsonrpc":"2.0","id":2,"method":"shutdown"}' '{"jsonrpc":"2.0","method":"exit"}' |
-  (cd "$clone" && env -i PATH=/usr/bin:/bin HOME="$clone" timeout 30 "$sidecar" serve --log-level warning) 2>"$clone/sidecar.err")
+coproc SIDECAR { cd "$clone" && exec env -i PATH=/usr/bin:/bin HOME="$clone" timeout 30 "$sidecar" serve --log-level warning 2>"$clone/sidecar.err"; }
+printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"1.0","clientInfo":{"name":"packaging-test"},"config":{"backends":{}}}}' >&"${SIDECAR[1]}"
+IFS= read -r -t 30 answer <&"${SIDECAR[0]}"
+printf '%s\n' '{"jsonrpc":"2.0","id":2,"method":"shutdown"}' '{"jsonrpc":"2.0","method":"exit"}' >&"${SIDECAR[1]}"
+IFS= read -r -t 30 shutdown_answer <&"${SIDECAR[0]}"
+wait "$SIDECAR_PID"
 status=$?
-if [ "$status" = 0 ] && printf '%s' "$answer" | grep -q '"serverInfo":{"name":"backend-sidecar"'; then
-  ok "the packaged sidecar answers initialize and exits 0 without .NET installed"
+if [ "$status" = 0 ] && printf '%s' "$answer" | grep -q '"serverInfo":{"name":"backend-sidecar"' && [ "$shutdown_answer" = '{"jsonrpc":"2.0","id":2,"result":null}' ]; then
+  ok "the packaged sidecar answers initialize and shutdown, and exits 0, without .NET installed"
 else
-  not_ok "the packaged sidecar did not answer initialize (exit $status): $answer $(tail -n 5 "$clone/sidecar.err")"
+  not_ok "the packaged sidecar did not answer as expected (exit $status): $answer $shutdown_answer $(tail -n 5 "$clone/sidecar.err")"
 fi
 
 echo "packaging from a fresh clone took $((SECONDS - started)) s"
