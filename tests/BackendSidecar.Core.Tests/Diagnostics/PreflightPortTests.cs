@@ -2,7 +2,7 @@ using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Diagnostics;
 using BackendSidecar.Core.Ports;
 using BackendSidecar.Core.Processes;
-using BackendSidecar.Core.Tests.Supervision.Fakes;
+using Moq;
 
 namespace BackendSidecar.Core.Tests.Diagnostics;
 
@@ -19,14 +19,25 @@ public sealed class PreflightPortTests
         ConfigDirectory = Path.GetTempPath(),
     };
 
-    private static Check PortCheck(FakePorts ports, int? runningPid) =>
-        new Preflight(ports, () => new Dictionary<string, string>()).Run(Backend(), runningPid).Single(c => c.Id == "port");
+    // The port table only has to answer for one port, and the check must ask for exactly that one: a mock says both.
+    private static Mock<IPortInspector> Ports(PortOwner owner)
+    {
+        var ports = new Mock<IPortInspector>(MockBehavior.Strict);
+        ports.Setup(p => p.FindListener(Port)).Returns(owner);
+        return ports;
+    }
+
+    private static Check PortCheck(Mock<IPortInspector> ports, int? runningPid)
+    {
+        var check = new Preflight(ports.Object, () => new Dictionary<string, string>()).Run(Backend(), runningPid).Single(c => c.Id == "port");
+        ports.Verify(p => p.FindListener(Port), Times.Once);
+        return check;
+    }
 
     [Fact]
     public void PortHeldByTheRunningBackendItself_IsOk()
     {
-        var ports = new FakePorts();
-        ports.Listeners[Port] = new PortOwner(Port, Environment.ProcessId, "testhost");
+        var ports = Ports(new PortOwner(Port, Environment.ProcessId, "testhost"));
 
         var check = PortCheck(ports, runningPid: Environment.ProcessId);
 
@@ -40,8 +51,7 @@ public sealed class PreflightPortTests
     {
         // This test process stands for the server under a wrapper: its group leader is "the backend".
         var group = ProcessInfo.TryReadStat(Environment.ProcessId)!.Value.ProcessGroupId;
-        var ports = new FakePorts();
-        ports.Listeners[Port] = new PortOwner(Port, Environment.ProcessId, "testhost");
+        var ports = Ports(new PortOwner(Port, Environment.ProcessId, "testhost"));
 
         var check = PortCheck(ports, runningPid: group);
 
@@ -51,8 +61,7 @@ public sealed class PreflightPortTests
     [Fact]
     public void PortHeldBySomeoneElseWhileTheBackendRuns_IsStillReported()
     {
-        var ports = new FakePorts();
-        ports.Listeners[Port] = new PortOwner(Port, 1, "init");
+        var ports = Ports(new PortOwner(Port, 1, "init"));
 
         var check = PortCheck(ports, runningPid: Environment.ProcessId);
 
