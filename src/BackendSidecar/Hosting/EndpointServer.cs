@@ -90,6 +90,15 @@ internal sealed class EndpointServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (at most <paramref name="grace"/>) for the open connections to end by themselves: the last client's
+    /// shutdown answer and its exit are still on their way when the backends have stopped.</summary>
+    public async Task DrainAsync(TimeSpan grace)
+    {
+        Task[] open;
+        lock (_connections) open = [.. _connections.Select(c => c.Served)];
+        await Task.WhenAll(open).WaitAsync(grace).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
     /// <summary>Stops listening (the socket file goes) and closes the connections still open.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -14,7 +14,8 @@ internal sealed class ServeAttachment(CommandLine options, ILoggerFactory logger
     private SharedSupervisor? _share;
     private EndpointServer? _server;
 
-    /// <summary>Completes when an attached client stopped the sidecar (<c>shutdown</c> with <c>stopBackends</c>).</summary>
+    /// <summary>Completes when an attached client stopped the sidecar (<c>shutdown</c> with <c>stopBackends</c>, or its last
+    /// detach after the host left).</summary>
     public Task Ended => _ended.Task;
 
     public void Open(SidecarSession host)
@@ -23,7 +24,11 @@ internal sealed class ServeAttachment(CommandLine options, ILoggerFactory logger
         var share = new SharedSupervisor(supervisor, path, endsWithLastSession: true);
         host.Share(share);
         _share = share;
-        _ = share.Ended.ContinueWith(_ => _ended.TrySetResult(), TaskScheduler.Default);
+        // The host's own shutdown ends the share too; only another client's explicit stop must end the host's session.
+        _ = share.Ended.ContinueWith(_ =>
+        {
+            if (!ReferenceEquals(share.EndedBy, host)) _ended.TrySetResult();
+        }, TaskScheduler.Default);
         _server = EndpointServer.TryStart(share, options, loggerFactory);
     }
 
@@ -36,6 +41,10 @@ internal sealed class ServeAttachment(CommandLine options, ILoggerFactory logger
                 "the host left; serving the {Count} attached client(s) until the last one leaves", share.Sessions);
             await share.Ended.ConfigureAwait(false);
         }
-        if (_server is { } server) await server.DisposeAsync().ConfigureAwait(false);
+        if (_server is { } server)
+        {
+            await server.DrainAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -48,6 +48,13 @@ internal sealed class SharedSupervisor(Supervisor supervisor, string configPath,
         }
     }
 
-    /// <summary>Called once the backends are stopped for good.</summary>
-    public void End() => _ended.TrySetResult();
+    /// <summary>The session whose shutdown stopped the backends for good.</summary>
+    public object? EndedBy { get; private set; }
+
+    /// <summary>Called by <paramref name="session"/> once the backends are stopped for good.</summary>
+    public void End(object session)
+    {
+        lock (_gate) EndedBy ??= session;
+        _ended.TrySetResult();
+    }
 }

@@ -68,5 +68,5 @@ internal sealed partial class SidecarSession
     }
 
     /// <summary>After the backends stopped for good: the share ends (the whole sidecar ends with it).</summary>
-    private void EndShare() => _share?.End();
+    private void EndShare() => _share?.End(this);
 }
