@@ -72,7 +72,13 @@ internal sealed class EndpointServer : IAsyncDisposable
                 continue;
             }
 
-            lock (_connections) _connections.Add((ServeAsync(stream), stream));
+            var served = ServeAsync(stream);
+            lock (_connections) _connections.Add((served, stream));
+            // Clients come and go all day (every CLI command is one): forget the ended ones.
+            _ = served.ContinueWith(ended =>
+            {
+                lock (_connections) _connections.RemoveAll(c => c.Served == ended);
+            }, TaskScheduler.Default);
         }
     }
 
