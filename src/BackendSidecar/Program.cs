@@ -22,13 +22,15 @@ internal static class Program
             return 2;
         }
 
-        // stdout belongs to the protocol in serve mode; only run, check, help and version write to it.
+        // stdout belongs to the protocol in serve mode; only the other commands write to it.
         var code = options.Command switch
         {
             CommandKind.Help => await WriteAsync(CommandLine.Usage),
             CommandKind.Version => await WriteAsync($"backend-sidecar {Version}"),
             CommandKind.Run => await RunCommand.RunAsync(options, Console.Out, Console.Error),
             CommandKind.Check => await CheckCommand.RunAsync(options, Console.Out, Console.Error, TerminalColors.ForStdout(options.NoColor)),
+            CommandKind.Status or CommandKind.Logs or CommandKind.Start or CommandKind.Stop or CommandKind.Restart or CommandKind.Diagnose =>
+                await ClientCommands.RunAsync(options, Console.Out, Console.Error),
             _ => await ServeCommand.RunAsync(options),
         };
         await Hosting.SidecarServices.StopGuardAsync();

@@ -74,6 +74,26 @@ public static class SidecarFolders
                 "(remove it, or set XDG_STATE_HOME to a folder of your own)");
     }
 
+    /// <summary>
+    /// Where a sidecar's attach endpoint (a Unix domain socket) lives: <c>$XDG_RUNTIME_DIR/backend-sidecar</c> (XDG: "sockets"),
+    /// else the per-user state root above the configurations' folders.
+    /// </summary>
+    public static string EndpointFolder() => EndpointFolder(Environment.GetEnvironmentVariable, CurrentUid);
+
+    internal static string EndpointFolder(Func<string, string?> getEnv, uint uid) =>
+        getEnv("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && Path.IsPathRooted(runtime)
+            ? Path.Combine(runtime, "backend-sidecar")
+            : Root(getEnv, uid);
+
+    /// <summary>The short hash that names the configuration's folder (and its endpoint).</summary>
+    public static string ConfigKey(string configPath) => Path.GetFileName(ForConfig(configPath));
+
+    /// <summary>This process's uid (0 on Windows, where ownership is an ACL instead).</summary>
+    public static uint CurrentUid => OperatingSystem.IsWindows() ? 0 : Posix.getuid();
+
+    /// <summary>The owner of <paramref name="path"/> (a final symlink not followed), or null when it cannot be examined.</summary>
+    public static uint? OwnerUid(string path) => FileOwner.TryGetUid(path);
+
     private static string Root(Func<string, string?> getEnv, uint uid)
     {
         if (getEnv("XDG_STATE_HOME") is { Length: > 0 } state && Path.IsPathRooted(state))

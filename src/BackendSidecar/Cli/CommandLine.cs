@@ -1,6 +1,6 @@
 namespace BackendSidecar.Cli;
 
-public enum CommandKind { Serve, Run, Check, Help, Version }
+public enum CommandKind { Serve, Run, Check, Help, Version, Status, Logs, Start, Stop, Restart, Diagnose }
 
 public enum FramingOption { Auto, Header, Ndjson }
 
@@ -16,6 +16,12 @@ public sealed record CommandLine
     public bool All { get; init; }
     public bool NoColor { get; init; }
     public string LogLevel { get; init; } = "information";
+    public bool New { get; init; }
+    public bool Json { get; init; }
+    public bool Follow { get; init; }
+    public int Lines { get; init; } = 20;
+    /// <summary>The backend named by <c>logs</c>, <c>start</c>, <c>stop</c>, <c>restart</c> or <c>diagnose</c>.</summary>
+    public string? Backend { get; init; }
 
     public const string Usage = """
         backend-sidecar: runs local backends (spawn, health, restart, stop, logs) for desktop and editor apps.
@@ -30,6 +36,13 @@ public sealed record CommandLine
           backend-sidecar check [--config FILE] [--profile P] [--no-color]
               Lists every configuration error at once, then a preflight report for every backend
               (command found, version, cwd, envFile, port free); exit code 1 when an error is found.
+          backend-sidecar status [--config FILE] [--json]
+              The backends of the sidecar running for the configuration (a table; --json for scripts).
+          backend-sidecar logs [-f] [NAME] [-n N] [--config FILE] [--json]
+              The last N lines (default 20) of one backend or all; -f keeps following them.
+          backend-sidecar start|stop|restart NAME [--config FILE] [--json]
+          backend-sidecar diagnose [NAME] [--config FILE] [--json]
+              Control and preflight reports through the running sidecar (see "Attach and the CLI" in README.md).
           backend-sidecar --help | --version
 
         Options:
@@ -41,6 +54,11 @@ public sealed record CommandLine
           --log-level LEVEL       stderr diagnostics: trace, debug, information, warning, error (default information)
           --all                   run: start every backend, not only those marked autoStart
           --no-color              run, check: no colours (also when NO_COLOR is set or the output is not a terminal)
+          --new                   serve, run: start a new sidecar even when one is running for the configuration
+                                  (without it they attach to the running one)
+          --json                  status, logs, start, stop, restart, diagnose: the protocol's JSON, one document a line
+          -f, --follow            logs: keep printing new lines until Ctrl+C
+          -n N                    logs: how many of the last lines (default 20)
         """;
 
     /// <summary>Parses <paramref name="args"/>; a bad command line throws <see cref="UsageException"/> naming the problem.</summary>
@@ -58,7 +76,13 @@ public sealed record CommandLine
                     "run" => CommandKind.Run,
                     "check" => CommandKind.Check,
                     "help" => CommandKind.Help,
-                    _ => throw new UsageException($"unknown command \"{args[0]}\" (commands: serve, run, check)"),
+                    "status" or "ls" or "ps" => CommandKind.Status,
+                    "logs" => CommandKind.Logs,
+                    "start" => CommandKind.Start,
+                    "stop" => CommandKind.Stop,
+                    "restart" => CommandKind.Restart,
+                    "diagnose" => CommandKind.Diagnose,
+                    _ => throw new UsageException($"unknown command \"{args[0]}\" (commands: serve, run, check, status, logs, start, stop, restart, diagnose)"),
                 },
             };
             i = 1;
@@ -89,12 +113,22 @@ public sealed record CommandLine
                 "--log-level" => result with { LogLevel = ParseLevel(Value()) },
                 "--all" => result with { All = true },
                 "--no-color" => result with { NoColor = true },
+                "--new" => result with { New = true },
+                "--json" => result with { Json = true },
+                "--follow" or "-f" => result with { Follow = true },
+                "-n" or "--lines" => result with { Lines = ParseInt(arg, Value(), 0) },
+                _ when !arg.StartsWith('-') && result.Backend is null && TakesBackend(result.Command) => result with { Backend = arg },
                 _ => throw new UsageException($"unknown option \"{arg}\""),
             };
         }
 
+        if (result.Command is CommandKind.Start or CommandKind.Stop or CommandKind.Restart && result.Backend is null)
+            throw new UsageException($"{result.Command.ToString().ToLowerInvariant()} needs a backend name");
         return result;
     }
+
+    private static bool TakesBackend(CommandKind command) =>
+        command is CommandKind.Logs or CommandKind.Start or CommandKind.Stop or CommandKind.Restart or CommandKind.Diagnose;
 
     private static int ParseInt(string option, string value, int min) =>
         int.TryParse(value, out var n) && n >= min ? n : throw new UsageException($"{option} takes a whole number >= {min}, got \"{value}\"");

@@ -14,6 +14,10 @@ internal static class RunCommand
 {
     public static async Task<int> RunAsync(CommandLine options, TextWriter stdout, TextWriter stderr)
     {
+        var configPath = Path.GetFullPath(options.ConfigPath ?? ConfigLocator.DemoConfigPath);
+        if (!options.New && await TryAttachAsync(configPath, stderr) is var (client, initialized))
+            return await RunAttached.RunAsync(client, initialized, configPath, stdout);
+
         SidecarConfig config;
         try
         {
@@ -33,6 +37,9 @@ internal static class RunCommand
         await using var supervisor = new Supervisor(config, services);
 
         using var signals = new RunSignals();
+        // Other terminals and windows attach here (status, logs, restart...); the backends stay this terminal's.
+        var share = new Rpc.SharedSupervisor(supervisor, config.SourcePath!, endsWithLastSession: false);
+        await using var endpoint = EndpointServer.TryStart(share, options, loggerFactory);
         supervisor.StatusChanged += terminal.State;
         foreach (var backend in supervisor.Backends)
         {
@@ -63,7 +70,7 @@ internal static class RunCommand
 
         try
         {
-            await Task.Delay(Timeout.Infinite, signals.Stopping);
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, signals.Stopping), share.Ended);
         }
         catch (OperationCanceledException)
         {
@@ -73,6 +80,19 @@ internal static class RunCommand
         var left = supervisor.Status().Where(s => s.Pid is not null).ToArray();
         terminal.Info(left.Length == 0 ? "All stopped. Bye." : $"Still running: {string.Join(", ", left.Select(s => s.Backend))}");
         return 0;
+    }
+
+    private static async Task<(EndpointClient, System.Text.Json.Nodes.JsonObject)?> TryAttachAsync(string configPath, TextWriter stderr)
+    {
+        try
+        {
+            return await EndpointClient.AttachAsync(configPath, "backend-sidecar-run");
+        }
+        catch (Exception ex) when (ex is IOException or EndpointErrorException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"backend-sidecar: not attaching: {ex.Message}");
+            return null;
+        }
     }
 
     /// <summary>Where to look afterwards (or with <c>tail -f</c> now): the output stays in these files when the terminal scrolls.</summary>

@@ -20,22 +20,32 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(CommandLine options)
     {
+        // A live sidecar for this configuration: the host talks to it through us, and sees no difference.
+        if (options.ConfigPath is { } configPath && !options.New && await EndpointBridge.TryConnectAsync(configPath) is { } live)
+            return await EndpointBridge.RunAsync(live, options.ParentPid);
+
         using var loggerFactory = SidecarLogging.Create(options.LogLevel);
         var logger = loggerFactory.CreateLogger("BackendSidecar.Serve");
         await using var session = new SidecarSession(options, loggerFactory);
 
         var input = PipeReader.Create(Console.OpenStandardInput(), new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         var output = PipeWriter.Create(Console.OpenStandardOutput());
-        var serving = ServeAsync(options, session, input, output, logger);
+        await using var attachment = new ServeAttachment(options, loggerFactory);
+        var serving = ServeAsync(options, session, input, output, logger, () => attachment.Open(session));
 
         // The session can end before any input arrives (the parent died), so do not wait on the input alone.
+        await Task.WhenAny(serving, session.Exited, attachment.Ended).ConfigureAwait(false);
+        if (attachment.Ended.IsCompleted && !session.Exited.IsCompleted)
+            await session.EndAsync("an attached client stopped the sidecar").ConfigureAwait(false);
         var code = await Task.WhenAny(serving, session.Exited).Unwrap().ConfigureAwait(false);
         if (!serving.IsCompleted)
             await serving.WaitAsync(FinalFlush).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         return session.Exited.IsCompleted ? await session.Exited.ConfigureAwait(false) : code;
     }
 
-    private static async Task<int> ServeAsync(CommandLine options, SidecarSession session, PipeReader input, PipeWriter output, ILogger logger)
+    /// <summary>Serves one connection (stdio, or a client of the attach endpoint) until its session ends.</summary>
+    internal static async Task<int> ServeAsync(CommandLine options, SidecarSession session, PipeReader input, PipeWriter output, ILogger logger,
+        Action? initialized = null)
     {
         FramingKind? forced = options.Framing switch
         {
@@ -50,7 +60,11 @@ internal static class ServeCommand
             RequestGate = session.GateRequest,
             NotificationGate = session.GateNotification,
             ExceptionMapper = ContractErrors.Map,
-            RequestCompleted = session.OnReplied,
+            RequestCompleted = method =>
+            {
+                session.OnReplied(method);
+                if (method == "initialize") initialized?.Invoke();
+            },
             Diagnostics = (message, exception) => logger.LogWarning(exception, "{Message}", message),
         };
         var handler = new ContractMessageHandler(input, output, ContractJsonRpc.CreateFormatter(SidecarJsonContext.Default), rpcOptions);

@@ -35,8 +35,9 @@ internal partial interface ISidecarMethods
     [JsonRpcMethod("diagnose", UseSingleObjectParameterDeserialization = true)]
     Task<DiagnoseResult> DiagnoseAsync(BackendParams p);
 
-    [JsonRpcMethod("shutdown")]
-    Task ShutdownAsync();
+    /// <summary>Params are optional (1.1: <c>stopBackends</c>); a 1.0 client sends none.</summary>
+    [JsonRpcMethod("shutdown", UseSingleObjectParameterDeserialization = true)]
+    Task ShutdownAsync(ShutdownParams? p = null);
 
     /// <summary>The <c>exit</c> notification.</summary>
     [JsonRpcMethod("exit")]

@@ -17,6 +17,7 @@ namespace BackendSidecar.Rpc;
 [JsonSerializable(typeof(BackendParams))]
 [JsonSerializable(typeof(LogsParams))]
 [JsonSerializable(typeof(SubscribeParams))]
+[JsonSerializable(typeof(ShutdownParams))]
 [JsonSerializable(typeof(InitializeResult))]
 [JsonSerializable(typeof(StatusResult))]
 [JsonSerializable(typeof(BackendStatusDto))]

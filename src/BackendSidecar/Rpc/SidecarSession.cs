@@ -91,6 +91,7 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
             // 0 and below name no process (kill(0) would mean our own group): accepting them made the session end at once.
             if (p.ParentPid is < 1)
                 throw ContractErrors.InvalidParams("parentPid", $"must be a process id >= 1, got {p.ParentPid}");
+            if (_joinedShare) return Join(_share!, p);
 
             var config = LoadConfig(p);
             var services = SidecarServices.Create(_loggerFactory, config.SourcePath);
@@ -124,7 +125,7 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
         // Released even when a shutdown came in first (a client may send it the moment it reads the answer, before this
         // runs): that shutdown waits for the notifications queued before it.
         _statuses?.Release();
-        if (_phase == Phase.Ready)
+        if (_phase == Phase.Ready && !_joinedShare)
             _ = StartAutoStartAsync(supervisor);
     }
 
@@ -156,7 +157,7 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
         }
     }
 
-    public async Task ShutdownAsync()
+    public async Task ShutdownAsync(ShutdownParams? p = null)
     {
         _shutdownRequested = true;
         await _shutdownGate.WaitAsync().ConfigureAwait(false);
@@ -164,8 +165,11 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
         {
             if (_phase == Phase.ShutDown) return;
             _phase = Phase.ShuttingDown;
-            if (_supervisor is { } supervisor)
+            if (_supervisor is { } supervisor && LeaveStopsBackends(p?.StopBackends == true))
+            {
                 await supervisor.ShutdownAsync().ConfigureAwait(false);
+                EndShare();
+            }
             // The last statusChanged (each backend's "stopped") goes out before the answer, as for stop.
             await FlushStatusChangesAsync().ConfigureAwait(false);
             _phase = Phase.ShutDown;
@@ -223,7 +227,11 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_supervisor is { } supervisor) await supervisor.DisposeAsync().ConfigureAwait(false);
+        if (_supervisor is { } supervisor)
+        {
+            if (_statuses is { } detach) supervisor.StatusChanged -= detach.Enqueue;
+            if (!_joinedShare) await supervisor.DisposeAsync().ConfigureAwait(false);
+        }
         if (_statuses is { } statuses) await statuses.DisposeAsync().ConfigureAwait(false);
         if (_logs is { } logs) await logs.DisposeAsync().ConfigureAwait(false);
     }

@@ -57,7 +57,8 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData(new[] { "start" }, "unknown command \"start\" (commands: serve, run, check)")]
+    [InlineData(new[] { "begin" }, "unknown command \"begin\" (commands: serve, run, check, status, logs, start, stop, restart, diagnose)")]
+    [InlineData(new[] { "start" }, "start needs a backend name")]
     [InlineData(new[] { "check", "--verbose" }, "unknown option \"--verbose\"")]
     [InlineData(new[] { "check", "--config" }, "--config needs a value")]
     [InlineData(new[] { "--parent-pid", "0" }, "--parent-pid takes a whole number >= 1, got \"0\"")]
@@ -68,9 +69,20 @@ public sealed class CommandLineTests
         Assert.Equal(message, Assert.Throws<UsageException>(() => CommandLine.Parse(args)).Message);
 
     [Fact]
+    public void TheClientCommands_TakeABackendName_AndTheirOptions()
+    {
+        var logs = CommandLine.Parse(["logs", "-f", "api", "-n", "50", "--json"]);
+        Assert.Equal((CommandKind.Logs, "api", true, 50, true), (logs.Command, logs.Backend, logs.Follow, logs.Lines, logs.Json));
+        Assert.Equal((CommandKind.Restart, "api"), (CommandLine.Parse(["restart", "api"]).Command, CommandLine.Parse(["restart", "api"]).Backend));
+        Assert.Null(CommandLine.Parse(["status"]).Backend);
+        Assert.True(CommandLine.Parse(["run", "--new"]).New);
+        Assert.Throws<UsageException>(() => CommandLine.Parse(["status", "api"]));
+    }
+
+    [Fact]
     public void TheUsage_NamesEveryCommandAndOption()
     {
-        foreach (var word in new[] { "serve", "run", "check", "--config", "--profile", "--parent-pid", "--framing", "--max-message-bytes", "--log-level", "--all", "--no-color" })
+        foreach (var word in new[] { "serve", "run", "check", "status", "logs", "restart", "diagnose", "--new", "--json", "--config", "--profile", "--parent-pid", "--framing", "--max-message-bytes", "--log-level", "--all", "--no-color" })
             Assert.Contains(word, CommandLine.Usage, StringComparison.Ordinal);
     }
 }

@@ -16,26 +16,37 @@ internal static class SidecarCli
     private static extern int kill(int pid, int signal);
 
     /// <summary>Runs to the end (bounded) and returns the exit code and both outputs.</summary>
-    public static async Task<BufferedCommandResult> RunAsync(params string[] args)
+    public static async Task<BufferedCommandResult> RunAsync(params string[] args) => await RunIn(null, args);
+
+    /// <summary>As <see cref="RunAsync(string[])"/>, with the per-user folders (the attach socket's included) in <paramref name="folders"/>.</summary>
+    public static async Task<BufferedCommandResult> RunIn(string? folders, params string[] args)
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Unexpected);
-        return await Command(args).ExecuteBufferedAsync(timeout.Token);
+        return await Command(args, folders).ExecuteBufferedAsync(timeout.Token);
     }
 
     /// <summary>Starts <c>backend-sidecar</c> and reads its output as it comes; disposing kills it if it still runs.</summary>
     public static RunningSidecar Start(params string[] args) => new(Command(args));
+
+    /// <summary>As <see cref="Start(string[])"/>, with the per-user folders in <paramref name="folders"/>.</summary>
+    public static RunningSidecar StartIn(string folders, params string[] args) => new(Command(args, folders));
 
     public static void Signal(int pid, int signal)
     {
         if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
-    private static Command Command(string[] args) =>
+    private static Command Command(string[] args, string? folders = null) =>
         CliWrap.Cli.Wrap(SidecarApp.Path)
             .WithArguments(args)
             .WithValidation(CommandResultValidation.None)
-            // Whatever the test runner's environment, the output is piped: colours must come from that alone.
-            .WithEnvironmentVariables(e => e.Set("NO_COLOR", null));
+            // Whatever the test runner's environment, the output is piped: colours must come from that alone. Without
+            // folders of its own, each run gets a fresh runtime folder, so that parallel runs of one configuration never
+            // attach to each other.
+            .WithEnvironmentVariables(e => e
+                .Set("NO_COLOR", null)
+                .Set("XDG_RUNTIME_DIR", folders ?? Directory.CreateTempSubdirectory("backend-sidecar-cli-").FullName)
+                .Set("XDG_STATE_HOME", folders ?? Environment.GetEnvironmentVariable("XDG_STATE_HOME")));
 }
 
 /// <summary>A <c>backend-sidecar run</c> in progress: its stdout and stderr lines, merged, and its exit.</summary>

@@ -383,6 +383,16 @@ export interface SubscribeParams {
 /** An empty object. */
 export type SubscribeResult = Record<string, never>;
 
+/** 1.1, optional: shutdown's params. A 1.0 client sends none. */
+export interface ShutdownParams {
+  /**
+   * true: stop every backend and end the sidecar even while other clients are attached (the
+   * explicit stop). false or left out: with other clients attached, only detach this one.
+   * @default false
+   */
+  stopBackends?: boolean;
+}
+
 export interface DiagnoseParams {
   /** The backend; may be left out only when exactly one backend is configured (otherwise -32602). */
   backend?: BackendName;
@@ -887,9 +897,13 @@ export namespace DiagnoseRequest {
 }
 
 /**
- * Stop every backend gracefully, then answer null.
+ * Stop every backend gracefully (or, with other clients attached, detach), then answer null.
  *
- * After it, every request gets -32017; send exit next.
+ * After it, every request gets -32017; send exit next. 1.1: on a sidecar that other clients are
+ * attached to (README.md, Attach), shutdown only detaches this client and the backends keep
+ * running, unless it is the last client of a sidecar that serves only clients, or stopBackends is
+ * true (the explicit stop: every backend stops and the sidecar ends for every client). Params may
+ * be left out, as in 1.0.
  */
 export namespace ShutdownRequest {
   export const method = "shutdown" as const;
