@@ -69,6 +69,9 @@ print_entries() {
       stream = substr(p, index(p, "\"stream\":\"") + 10); stream = substr(stream, 1, index(stream, "\"") - 1)
       text = substr(p, index(p, "\"text\":\"") + 8)
       if (match(text, /"\}(,|\])/)) text = substr(text, 1, RSTART - 1)
+      # JSON writers may escape HTML-sensitive ASCII (System.Text.Json does by default): read those back too.
+      gsub(/\\u003[Cc]/, "<", text); gsub(/\\u003[Ee]/, ">", text); gsub(/\\u0026/, "\\&", text)
+      gsub(/\\u0027/, "'\''", text); gsub(/\\u002[Bb]/, "+", text); gsub(/\\u0060/, "`", text)
       gsub(/\\"/, "\"", text); gsub(/\\\\/, "\\", text)
       print stream " " text
     }
