@@ -21,6 +21,9 @@ public sealed partial class BackendSupervisor
             await Task.WhenAll(KillRemnantsAsync(child), instance.DrainAsync()).ConfigureAwait(false);
         else
             await instance.OutputEndsAsync(OutputGraceBeforeNotifying).ConfigureAwait(false);
+        // Outside the gate: both may read files (/proc, the cgroup, the kernel log).
+        var oom = OomEvidenceOf(instance, exit);
+        var portHeld = cleanedUp && PortHeldByAnother(exit);
 
         using (await EnterAsync().ConfigureAwait(false))
         {
@@ -28,7 +31,8 @@ public sealed partial class BackendSupervisor
             if (_instance != instance) return;
             instance.Retire();
             _instance = null;
-            _lastExit = exit;
+            _lastExit = Diagnosed(instance, exit, oom, portHeld);
+            _resources = null;
             // Known now (a restart waits for it) but begun only once the notification below is out: on a busy machine the
             // scan would otherwise take the CPU the notification needs.
             var cleanUp = new Task<Task>(() => CleanUpAfterExitAsync(instance, child, cleanedUp));
@@ -90,12 +94,12 @@ public sealed partial class BackendSupervisor
         }
     }
 
-    private IReadOnlyList<string> LastOutputLines()
+    private IReadOnlyList<string> LastOutputLines(int count = LastLinesCount, long fromSeq = 0)
     {
-        var snapshot = _log.Buffer.Read(LastLinesCount * 4);
+        var snapshot = _log.Buffer.Read(count * 4);
         return snapshot.Entries
-            .Where(e => e.Stream != Logging.LogStream.Sidecar)
-            .TakeLast(LastLinesCount)
+            .Where(e => e.Stream != Logging.LogStream.Sidecar && e.Seq >= fromSeq)
+            .TakeLast(count)
             .Select(e => e.Text)
             .ToArray();
     }
@@ -161,7 +165,7 @@ public sealed partial class BackendSupervisor
     /// <summary>A startup timeout reports the status the backend ended in, which is only known now.</summary>
     private SupervisorException WithStatus_NeedsGate(SupervisorException error) =>
         error.Kind == BackendErrorKind.StartupTimeout
-            ? new SupervisorException(error.Kind, error.Message, error.Backend) { Status = Status }
+            ? new SupervisorException(error.Kind, error.Message, error.Backend) { Status = Status, Progress = error.Progress }
             : error;
 
     private void ScheduleRestart_NeedsGate(TimeSpan delay)

@@ -1,5 +1,6 @@
 using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Health;
+using BackendSidecar.Core.Insights;
 
 namespace BackendSidecar.Core.Supervision;
 
@@ -9,6 +10,10 @@ public sealed partial class BackendSupervisor
     private async Task ReadinessLoopAsync(Instance instance, HealthOptions health)
     {
         using var deadline = new StartupDeadline(health.StartupTimeout, _time);
+        using var loading = health.Progress is { } pattern
+            ? new LoadingProgress(health, pattern, _log.Buffer, instance.FromSeq, instance.StartedAt, deadline, _time,
+                report => _ = PublishProgressAsync(instance, report))
+            : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(instance.Token, deadline.Token);
         var readiness = HealthCheckPolicies.Readiness(health, _time, failed => instance.LastProbe = failed);
         try
@@ -18,7 +23,7 @@ public sealed partial class BackendSupervisor
         }
         catch (OperationCanceledException) when (deadline.HasPassed && !instance.Token.IsCancellationRequested)
         {
-            await OnStartupTimeoutAsync(instance, health).ConfigureAwait(false);
+            await OnStartupTimeoutAsync(instance, health, loading).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -36,15 +41,17 @@ public sealed partial class BackendSupervisor
         }
     }
 
-    private async Task OnStartupTimeoutAsync(Instance instance, HealthOptions health)
+    private async Task OnStartupTimeoutAsync(Instance instance, HealthOptions health, LoadingProgress? loading)
     {
         using (await EnterAsync().ConfigureAwait(false))
         {
             if (_instance != instance || _state != BackendState.Starting) return;
-            var ms = (long)health.StartupTimeout.TotalMilliseconds;
+            var (message, progress, stalled) = loading?.Timeout()
+                ?? ($"not healthy within {(long)health.StartupTimeout.TotalMilliseconds} ms", null, false);
             var last = instance.LastProbe is { } p ? $"; last check: {p.Detail}" : "";
-            var reason = $"not healthy within {ms} ms{last}";
-            var error = new SupervisorException(BackendErrorKind.StartupTimeout, reason, Name);
+            var reason = message + last;
+            var error = new SupervisorException(BackendErrorKind.StartupTimeout, reason, Name) { Progress = progress };
+            instance.StoppedBy = stalled ? SidecarStopReason.StartStalled : SidecarStopReason.StartupTimeout;
             _lastError = error.ToError();
             // A waiting start learns the outcome once the instance is gone and the restart policy has decided.
             BeginStop_NeedsGate(instance, BackendTrigger.StartupTimedOut, reason, Options.Stop.Timeout, AfterStop.RestartDecision, error);
@@ -96,6 +103,19 @@ public sealed partial class BackendSupervisor
             // An adopted backend is not ours to restart; under policy never we only report.
             if (!instance.External && Options.Restart.Policy != RestartPolicyKind.Never)
                 BeginStop_NeedsGate(instance, BackendTrigger.StoppingUnhealthy, "health check failed " + failures, Options.Stop.Timeout, AfterStop.RestartDecision);
+        }
+    }
+
+    /// <summary>A (rate-limited) progress report: into the status, and a statusChanged that keeps the state.</summary>
+    private async Task PublishProgressAsync(Instance instance, ProgressReport report)
+    {
+        using (await EnterAsync().ConfigureAwait(false))
+        {
+            if (_instance != instance || _state != BackendState.Starting) return;
+            // Two reports that raced for the gate: the older one is not news.
+            if (instance.Progress is { } shown && shown.At > report.At) return;
+            instance.Progress = report;
+            Announce_NeedsGate("loading progress");
         }
     }
 }

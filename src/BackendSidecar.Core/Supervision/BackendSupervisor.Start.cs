@@ -155,6 +155,7 @@ public sealed partial class BackendSupervisor
         _log.SetSecrets(secrets);
         var fromSeq = _log.Buffer.NextSeq;
         var args = _overrides.Args ?? Options.Args;
+        var oom = _services.OomEvidence();
         IChildProcess child;
         try
         {
@@ -175,7 +176,7 @@ public sealed partial class BackendSupervisor
             _log.PumpAsync(child.StandardOutput, Logging.LogStream.Stdout),
             _log.PumpAsync(child.StandardError, Logging.LogStream.Stderr));
         var probe = Options.Health is { } health ? _services.HealthProbes.Create(health, _log.Buffer, fromSeq) : null;
-        var instance = new Instance(child, child.Pid, external: false, child.StartedAt, probe, output);
+        var instance = new Instance(child, child.Pid, external: false, child.StartedAt, probe, output) { FromSeq = fromSeq, Oom = oom };
         _instance = instance;
         _health = null;
         _log.WriteSidecarLine($"started pid {child.Pid}: {command.Path} {string.Join(' ', args)}");

@@ -63,6 +63,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
         _logger = services.LoggerFactory.CreateLogger("BackendSidecar.Backend." + options.Name);
         _restarts = new RestartTracker(options.Restart);
         _log = new BackendLog(options.Name, options.Log, _time);
+        _meter = new Insights.ResourceMeter(_time, ResourceInterval, group => services.SampleProcessGroup(group, services.Time));
         _status = Snapshot_NeedsGate();
     }
 
@@ -85,7 +86,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
         {
             var s = _status;
             return s.StartedAt is { } at && s.State is BackendState.Starting or BackendState.Running or BackendState.Unhealthy
-                ? s with { Uptime = _time.GetUtcNow() - at }
+                ? s with { Uptime = _time.GetUtcNow() - at, Resources = ResourcesOf(s) }
                 : s;
         }
     }
@@ -109,7 +110,8 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
             LastExit: _lastExit,
             LastError: _lastError,
             NextRestartAt: _state == BackendState.Backoff ? _nextRestartAt : null,
-            LogFile: _log.FilePath);
+            LogFile: _log.FilePath,
+            Progress: _state == BackendState.Starting ? _instance?.Progress : null);
     }
 
     /// <summary>Refreshes the snapshot without a state change (health details, restart count).</summary>
@@ -125,7 +127,18 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
         _status = Snapshot_NeedsGate();
         _log.WriteSidecarLine($"{previous.ToString().ToLowerInvariant()} -> {state.ToString().ToLowerInvariant()}: {reason}");
         _logger.LogInformation("{Backend}: {Previous} -> {State}: {Reason}", Name, previous, state, reason);
-        var change = new StatusChange(Status, previous, reason);
+        Raise_NeedsGate(new StatusChange(Status, previous, reason));
+    }
+
+    /// <summary>A statusChanged that keeps the state (loading progress, a resources sample): not a transition.</summary>
+    private void Announce_NeedsGate(string reason)
+    {
+        _status = Snapshot_NeedsGate();
+        Raise_NeedsGate(new StatusChange(Status, _state, reason));
+    }
+
+    private void Raise_NeedsGate(StatusChange change)
+    {
         try
         {
             StatusChanged?.Invoke(change);
@@ -150,6 +163,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        StopWatchingResources();
         await StopAsync().ConfigureAwait(false);
         await _log.DisposeAsync().ConfigureAwait(false);
     }

@@ -13,7 +13,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _logDir = Path.Combine(Path.GetTempPath(), "bs-tests-" + Guid.NewGuid().ToString("N"));
 
-    public SupervisorHarness(Func<BackendOptions, BackendOptions>? configure = null)
+    public SupervisorHarness(Func<BackendOptions, BackendOptions>? configure = null, Func<SupervisorServices, SupervisorServices>? services = null)
     {
         Time = new ObservedTimeProvider();
         Launcher = new FakeLauncher(Time);
@@ -37,6 +37,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
             Random = () => 0.5,
             BaseEnvironment = () => new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["HOME"] = "/root" },
         };
+        if (services is not null) Services = services(Services);
         Backend = new BackendSupervisor(Options, Services);
         Backend.StatusChanged += OnChange;
     }
