@@ -6,28 +6,26 @@ namespace BackendSidecar.Core.Supervision;
 
 public sealed partial class BackendSupervisor
 {
-    /// <summary>Polls the probe fast while the backend starts, until it answers healthy or the startup deadline passes.</summary>
-    private async Task ReadinessLoopAsync(Instance instance, HealthOptions health)
-    {
-        using var deadline = new StartupDeadline(health.StartupTimeout, _time);
-        using var loading = health.Progress is { } pattern
+    /// <summary>Progress reports while loading, when the backend has a progress pattern.</summary>
+    private LoadingProgress? WatchProgress(Instance instance, HealthOptions health, StartupDeadline deadline) =>
+        health.Progress is { } pattern
             ? new LoadingProgress(health, pattern, _log.Buffer, instance.FromSeq, instance.StartedAt, deadline, _time,
                 report => _ = PublishProgressAsync(instance, report))
             : null;
+
+    /// <summary>Polls the probe fast (the <see cref="HealthCheckPolicies.Readiness"/> policy) until it answers healthy;
+    /// null when the deadline passed or the instance was replaced first.</summary>
+    private async Task<HealthResult?> HealthyBeforeAsync(Instance instance, HealthOptions health, StartupDeadline deadline)
+    {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(instance.Token, deadline.Token);
         var readiness = HealthCheckPolicies.Readiness(health, _time, failed => instance.LastProbe = failed);
         try
         {
-            var result = await readiness.CheckAsync(instance.Probe!, health, linked.Token).ConfigureAwait(false);
-            await OnReadyAsync(instance, result).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.HasPassed && !instance.Token.IsCancellationRequested)
-        {
-            await OnStartupTimeoutAsync(instance, health, loading).ConfigureAwait(false);
+            return await readiness.CheckAsync(instance.Probe!, health, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // The instance was replaced (stopped, exited): nothing left to do.
+            return null;
         }
     }
 
@@ -37,7 +35,7 @@ public sealed partial class BackendSupervisor
         {
             if (_instance != instance || _state != BackendState.Starting) return;
             _health = new HealthSnapshot(true, _time.GetUtcNow(), result.Latency, result.Detail, 0);
-            BecomeRunning_NeedsGate(instance, $"health check passed ({result.Detail})");
+            RunningStep_NeedsGate(instance, $"health check passed ({result.Detail})");
         }
     }
 
