@@ -33,8 +33,10 @@ public sealed partial class BackendSupervisor
             _instance = null;
             _lastExit = Diagnosed(instance, exit, oom, portHeld);
             _resources = null;
-            // Off the gate, so the notification below goes out first.
-            _cleanUp = Task.Run(() => CleanUpAfterExitAsync(instance, child, cleanedUp));
+            // Known now (a restart waits for it) but begun only once the notification below is out: on a busy machine the
+            // scan would otherwise take the CPU the notification needs.
+            var cleanUp = new Task<Task>(() => CleanUpAfterExitAsync(instance, child, cleanedUp));
+            _cleanUp = cleanUp.Unwrap();
 
             var reason = exit.ToString();
             SupervisorException? attemptError = null;
@@ -50,7 +52,14 @@ public sealed partial class BackendSupervisor
             }
 
             var failure = exit.Code != 0;
-            Decide_NeedsGate(failure, attemptError?.Message ?? reason, attemptError);
+            try
+            {
+                Decide_NeedsGate(failure, attemptError?.Message ?? reason, attemptError);
+            }
+            finally
+            {
+                cleanUp.Start(TaskScheduler.Default);
+            }
         }
     }
 

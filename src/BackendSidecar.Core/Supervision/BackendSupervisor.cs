@@ -15,6 +15,15 @@ namespace BackendSidecar.Core.Supervision;
 /// current one: a stop or a restart replaces it, so late results of an old process are ignored instead of racing the new one.
 /// <see cref="StatusChanged"/> is raised under the gate, in order; handlers must be quick and must not wait on this supervisor.
 /// All time goes through the injected <see cref="TimeProvider"/>.
+/// <para>The life of one process, step by step (trigger of <see cref="BackendTransitions"/> in brackets):
+/// start: <c>SpawnAsync_NeedsGate</c> [Launched, Adopted, CannotStart] ->
+/// readiness: <c>ReadinessLoopAsync</c>, the <see cref="HealthCheckPolicies.Readiness"/> policy until a <see cref="StartupDeadline"/> [Ready, StartupTimedOut] ->
+/// running: <c>LivenessLoopAsync</c> [HealthFailed, HealthRecovered, StoppingUnhealthy] ->
+/// exit: <c>WatchExitAsync</c>, notified first, the group cleaned up after (<c>CleanUpAfterExitAsync</c>) ->
+/// restart decision: <c>Decide_NeedsGate</c> with <see cref="RestartTracker"/> [RestartScheduled, StayedDown, GaveUp] ->
+/// backoff: <c>RestartAfterAsync</c>, which waits for the clean-up too, then start again.
+/// A stop (<c>StopAsync</c>, <c>FinishStopAsync</c>) [StopRequested, StopWithoutProcess, StopCompleted] or a shutdown
+/// [ShutdownDuringBackoff] can end it at any step.</para>
 /// </remarks>
 public sealed partial class BackendSupervisor : IAsyncDisposable
 {
