@@ -11,6 +11,7 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
     private readonly List<Tracked> _timers = [];
     private readonly object _lock = new();
     private TaskCompletionSource _scheduled = NewSignal();
+    private readonly List<(DateTimeOffset DueBy, TaskCompletionSource Done)> _scheduledBy = [];
     private long _scheduledCount;
 
     public ObservedTimeProvider()
@@ -32,7 +33,7 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         tracked.Arm(GetUtcNow(), dueTime, period);
         tracked.Inner = base.CreateTimer(callback, state, dueTime, period);
         lock (_lock) _timers.Add(tracked);
-        OnScheduled();
+        OnScheduled(tracked.DueAt);
         return tracked;
     }
 
@@ -61,16 +62,38 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         lock (_lock) return _scheduled.Task;
     }
 
-    private void OnScheduled()
+    /// <summary>
+    /// Completes when a timer is armed, after this call, to fire at or before <paramref name="dueBy"/>. A timer armed for
+    /// later (a check's timeout, the startup deadline) does not count: within a window of fake time, only timers due in it
+    /// say that the code woken by the last one has taken its next step.
+    /// </summary>
+    public Task NextScheduleAsync(DateTimeOffset dueBy)
+    {
+        var done = NewSignal();
+        lock (_lock) _scheduledBy.Add((dueBy, done));
+        return done.Task;
+    }
+
+    private void OnScheduled(DateTimeOffset? dueAt)
     {
         Interlocked.Increment(ref _scheduledCount);
         TaskCompletionSource done;
+        List<TaskCompletionSource> within = [];
         lock (_lock)
         {
             done = _scheduled;
             _scheduled = NewSignal();
+            if (dueAt is { } due)
+            {
+                foreach (var w in _scheduledBy.Where(w => due <= w.DueBy).ToArray())
+                {
+                    _scheduledBy.Remove(w);
+                    within.Add(w.Done);
+                }
+            }
         }
         done.TrySetResult();
+        foreach (var w in within) w.TrySetResult();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -94,7 +117,7 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         {
             Arm(owner.GetUtcNow(), dueTime, period);
             var changed = Inner!.Change(dueTime, period);
-            owner.OnScheduled();
+            owner.OnScheduled(DueAt);
             return changed;
         }
 

@@ -286,10 +286,13 @@ export class SidecarController {
     void this.bringUp(session, takeOverAutoStart ? autoStartBackends(config!) : [], restore);
   }
 
-  /** After initialize: turn logs on, then start what the sidecar did not start by itself. */
+  /**
+   * After initialize: turn logs on (and resource samples, protocol 1.1, for the tooltips: one sample per
+   * health interval; a 1.0 sidecar ignores the member), then start what the sidecar did not start by itself.
+   */
   private async bringUp(session: Session, autoStart: readonly string[], restore: readonly string[]): Promise<void> {
     try {
-      await session.client.subscribe({ logs: true });
+      await session.client.subscribe({ logs: true, resources: true });
     } catch (error) {
       this.note(`could not subscribe to logs: ${messageOf(error)}`);
     }

@@ -60,9 +60,29 @@ export function stateBackground(state: BackendState): StatusBackground | undefin
   return undefined;
 }
 
-/** `$(pass) api: running`, or `$(pass) shop/api: running` with a folder. */
+/**
+ * `$(pass) api: running`, or `$(pass) shop/api: running` with a folder; while starting with loading
+ * progress (protocol 1.1), `api: loading 45%`.
+ */
 export function backendText(status: BackendStatus, folder?: string): string {
-  return `${stateIcon(status.state)} ${folder ? `${folder}/` : ''}${status.backend}: ${status.state}`;
+  return `${stateIcon(status.state)} ${folder ? `${folder}/` : ''}${status.backend}: ${loadingText(status) ?? status.state}`;
+}
+
+/** `loading 45%`, or the progress message when the pattern gives no percent; undefined without progress. */
+export function loadingText(status: BackendStatus): string | undefined {
+  const p = status.state === 'starting' ? status.progress : null;
+  if (!p) return undefined;
+  if (p.percent !== null && p.percent !== undefined) return `loading ${Math.floor(p.percent)}%`;
+  return p.message ? `loading: ${oneLine(p.message, 40)}` : undefined;
+}
+
+/** `CPU 12.5%, 210 MB, 3 processes` (protocol 1.1), undefined when nobody sampled. */
+export function resourcesText(status: BackendStatus): string | undefined {
+  const r = status.resources;
+  if (!r) return undefined;
+  const cpu = r.cpuPercent !== null && r.cpuPercent !== undefined ? `CPU ${r.cpuPercent}%, ` : '';
+  const mb = Math.round(r.rssBytes / (1024 * 1024));
+  return `${cpu}${mb} MB, ${r.processes} ${r.processes === 1 ? 'process' : 'processes'}`;
 }
 
 /** Worst first: the summary shows the most urgent state. */
@@ -80,7 +100,10 @@ export function backendTooltip(status: BackendStatus, now: number, lastLines: re
     ['Restarts', String(status.restartCount)],
     ['Port', status.port !== null ? String(status.port) : undefined],
     ['Health', health(status)],
+    ['Loading', status.state === 'starting' && status.progress ? progressText(status.progress) : undefined],
+    ['Resources', resourcesText(status)],
     ['Last exit', status.lastExit ? formatExit(status.lastExit) : undefined],
+    ['Why', status.lastExit?.hint ?? undefined],
     ['Last error', status.lastError ? status.lastError.message : undefined],
     ['Next restart', status.nextRestartAt ? `in ${formatDuration(Date.parse(status.nextRestartAt) - now)}` : undefined],
   ];
@@ -96,6 +119,11 @@ export function backendTooltip(status: BackendStatus, now: number, lastLines: re
   }
   lines.push('', 'Click for actions');
   return lines.join('\n');
+}
+
+function progressText(p: NonNullable<BackendStatus['progress']>): string {
+  const percent = p.percent !== null && p.percent !== undefined ? `${p.percent}%` : undefined;
+  return [percent, p.message ?? undefined].filter((x) => x !== undefined).join(' ');
 }
 
 function uptime(status: BackendStatus, now: number): string | undefined {

@@ -19,6 +19,27 @@ describe('statusBarModel', () => {
     assert.equal(backendText(status({ backend: 'worker', state: 'failed' })), '$(error) worker: failed');
   });
 
+  it('backendText_StartingWithProgress_ReadsLoadingPercent', () => {
+    const loading = status({ state: 'starting', pid: 4242, progress: { percent: 45, message: 'shard 5/10', at: new Date(now).toISOString() } });
+    assert.equal(backendText(loading), '$(sync~spin) api: loading 45%');
+    assert.equal(backendText(status({ state: 'starting', progress: { percent: null, message: 'Loading model x', at: new Date(now).toISOString() } })), '$(sync~spin) api: loading: Loading model x');
+    assert.equal(backendText(status({ state: 'starting', progress: null })), '$(sync~spin) api: starting');
+  });
+
+  it('backendTooltip_ShowsProgressResourcesAndTheExitHint', () => {
+    const loading = backendTooltip(status({ state: 'starting', pid: 4242, progress: { percent: 45, message: 'shard 5/10', at: new Date(now).toISOString() } }), now);
+    assert.match(loading, /Loading: 45% shard 5\/10/);
+
+    const sampled = backendTooltip(running({ resources: { cpuPercent: 12.5, rssBytes: 210 * 1024 * 1024, processes: 3 } }), now);
+    assert.match(sampled, /Resources: CPU 12\.5%, 210 MB, 3 processes/);
+
+    const crashed = backendTooltip(status({
+      state: 'failed',
+      lastExit: { code: 1, signal: null, at: new Date(now).toISOString(), cause: 'missing-module', hint: "ModuleNotFoundError: No module named 'torch'" },
+    }), now);
+    assert.match(crashed, /Why: ModuleNotFoundError: No module named 'torch'/);
+  });
+
   it('stateBackground_FailedIsError_UnhealthyAndBackoffAreWarning_OthersNone', () => {
     assert.deepEqual(Object.fromEntries(allStates.map((s) => [s, stateBackground(s)])), {
       stopped: undefined, starting: undefined, running: undefined, stopping: undefined,

@@ -90,4 +90,9 @@ public sealed class ProgressPattern
     }
 
     public override string ToString() => Pattern;
+
+    /// <summary>Same pattern text, same pattern: keeps <see cref="Configuration.HealthOptions"/> a value, as the other options are.</summary>
+    public override bool Equals(object? obj) => obj is ProgressPattern other && other.Pattern == Pattern;
+
+    public override int GetHashCode() => Pattern.GetHashCode(StringComparison.Ordinal);
 }

@@ -62,7 +62,7 @@ internal sealed class ProcessGroupKiller(
         }
         if (marker is not null)
         {
-            foreach (var escapee in ProcessInfo.FindByEnvironmentMarker(PosixProcessLauncher.InstanceMarkerVariable, marker))
+            foreach (var escapee in ProcessInfo.FindByEnvironmentMarker(PosixProcessLauncher.InstanceMarkerVariable, marker, leaderStartTimeTicks))
                 byPid[escapee.Pid] = escapee;
         }
         byPid.Remove(Environment.ProcessId);

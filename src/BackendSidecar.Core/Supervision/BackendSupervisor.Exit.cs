@@ -7,56 +7,51 @@ public sealed partial class BackendSupervisor
 {
     private const int LastLinesCount = 20;
 
+    /// <summary>What is known of an exit before the gate is taken.</summary>
+    private sealed record ExitFacts(bool CleanedUp, Insights.OomIndication Oom, bool PortHeld);
+
     /// <summary>
-    /// The process ended on its own. A backend that was running is reported at once and cleaned up after (killing what is
-    /// left of its group means a scan of every process on the machine); one that never became healthy is cleaned up first,
-    /// because its error carries its last output lines, read to the end. Either way the clean-up runs outside the gate, and
-    /// the next process of this backend waits for it.
+    /// A backend that was running is reported at once and cleaned up after (killing what is left of its group means a scan
+    /// of processes on the machine); one that never became healthy is cleaned up first, because its error carries its last
+    /// output lines, read to the end. Either way outside the gate: this also reads files (/proc, the cgroup, the kernel log).
     /// </summary>
-    private async Task WatchExitAsync(Instance instance, IChildProcess child)
+    private async Task<ExitFacts> GatherExitFactsAsync(Instance instance, IChildProcess child, ProcessExit exit)
     {
-        var exit = await child.Exited.ConfigureAwait(false);
         var cleanedUp = !instance.BecameHealthy && IsCurrent(instance);
         if (cleanedUp)
             await Task.WhenAll(KillRemnantsAsync(child), instance.DrainAsync()).ConfigureAwait(false);
         else
             await instance.OutputEndsAsync(OutputGraceBeforeNotifying).ConfigureAwait(false);
+        return new ExitFacts(cleanedUp, OomEvidenceOf(instance, exit), cleanedUp && PortHeldByAnother(exit));
+    }
 
-        using (await EnterAsync().ConfigureAwait(false))
+    /// <summary>
+    /// Retires the instance and records its exit. Returns the clean-up, known now (a restart waits for it) but not begun: it
+    /// starts once the notification is out, as on a busy machine the scan would otherwise take the CPU the notification needs.
+    /// </summary>
+    /// <param name="attemptError">Why the start attempt failed, when the process never became healthy.</param>
+    private Task<Task> RecordExit_NeedsGate(Instance instance, IChildProcess child, ProcessExit exit, ExitFacts evidence,
+        out SupervisorException? attemptError)
+    {
+        instance.Retire();
+        _instance = null;
+        _lastExit = Diagnosed(instance, exit, evidence.Oom, evidence.PortHeld);
+        _resources = null;
+        var cleanUp = new Task<Task>(() => CleanUpAfterExitAsync(instance, child, evidence.CleanedUp));
+        _cleanUp = cleanUp.Unwrap();
+
+        attemptError = null;
+        if (!instance.BecameHealthy)
         {
-            // A stop or a restart took this instance away already and records the exit itself.
-            if (_instance != instance) return;
-            instance.Retire();
-            _instance = null;
-            _lastExit = exit;
-            // Known now (a restart waits for it) but begun only once the notification below is out: on a busy machine the
-            // scan would otherwise take the CPU the notification needs.
-            var cleanUp = new Task<Task>(() => CleanUpAfterExitAsync(instance, child, cleanedUp));
-            _cleanUp = cleanUp.Unwrap();
-
-            var reason = exit.ToString();
-            SupervisorException? attemptError = null;
-            if (!instance.BecameHealthy)
+            attemptError = new SupervisorException(BackendErrorKind.ExitedBeforeHealthy, $"{exit} before it became healthy", Name)
             {
-                var lastLines = LastOutputLines();
-                attemptError = new SupervisorException(BackendErrorKind.ExitedBeforeHealthy, $"{reason} before it became healthy", Name)
-                {
-                    Exit = exit,
-                    LastLines = lastLines,
-                };
-                _lastError = attemptError.ToError();
-            }
-
-            var failure = exit.Code != 0;
-            try
-            {
-                Decide_NeedsGate(failure, attemptError?.Message ?? reason, attemptError);
-            }
-            finally
-            {
-                cleanUp.Start(TaskScheduler.Default);
-            }
+                Exit = exit,
+                LastLines = LastOutputLines(),
+            };
+            _lastError = attemptError.ToError();
         }
+
+        return cleanUp;
     }
 
     /// <summary>
@@ -90,12 +85,12 @@ public sealed partial class BackendSupervisor
         }
     }
 
-    private IReadOnlyList<string> LastOutputLines()
+    private IReadOnlyList<string> LastOutputLines(int count = LastLinesCount, long fromSeq = 0)
     {
-        var snapshot = _log.Buffer.Read(LastLinesCount * 4);
+        var snapshot = _log.Buffer.Read(count * 4);
         return snapshot.Entries
-            .Where(e => e.Stream != Logging.LogStream.Sidecar)
-            .TakeLast(LastLinesCount)
+            .Where(e => e.Stream != Logging.LogStream.Sidecar && e.Seq >= fromSeq)
+            .TakeLast(count)
             .Select(e => e.Text)
             .ToArray();
     }
@@ -161,38 +156,14 @@ public sealed partial class BackendSupervisor
     /// <summary>A startup timeout reports the status the backend ended in, which is only known now.</summary>
     private SupervisorException WithStatus_NeedsGate(SupervisorException error) =>
         error.Kind == BackendErrorKind.StartupTimeout
-            ? new SupervisorException(error.Kind, error.Message, error.Backend) { Status = Status }
+            ? new SupervisorException(error.Kind, error.Message, error.Backend) { Status = Status, Progress = error.Progress }
             : error;
 
     private void ScheduleRestart_NeedsGate(TimeSpan delay)
     {
         var backoff = new CancellationTokenSource();
         _backoff = backoff;
-        _ = RestartAfterAsync(delay, backoff);
-    }
-
-    private async Task RestartAfterAsync(TimeSpan delay, CancellationTokenSource backoff)
-    {
-        try
-        {
-            if (delay > TimeSpan.Zero)
-                await Task.Delay(delay, _time, backoff.Token).ConfigureAwait(false);
-            await CleanedUpAsync(backoff.Token).ConfigureAwait(false);
-            using (await EnterAsync(backoff.Token).ConfigureAwait(false))
-            {
-                if (_backoff != backoff || _state != BackendState.Backoff || _shuttingDown) return;
-                _backoff = null;
-                _restarts.Record(_time.GetUtcNow());
-                await SpawnAsync_NeedsGate($"restart {_restarts.Count} after backoff").ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        finally
-        {
-            backoff.Dispose();
-        }
+        _ = BackoffStepAsync(delay, backoff);
     }
 
     /// <summary>Until the last process's group is gone and its output read: a new one must not meet its remnants.</summary>

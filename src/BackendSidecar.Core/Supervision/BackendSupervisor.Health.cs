@@ -1,28 +1,31 @@
 using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Health;
+using BackendSidecar.Core.Insights;
 
 namespace BackendSidecar.Core.Supervision;
 
 public sealed partial class BackendSupervisor
 {
-    /// <summary>Polls the probe fast while the backend starts, until it answers healthy or the startup deadline passes.</summary>
-    private async Task ReadinessLoopAsync(Instance instance, HealthOptions health)
+    /// <summary>Progress reports while loading, when the backend has a progress pattern.</summary>
+    private LoadingProgress? WatchProgress(Instance instance, HealthOptions health, StartupDeadline deadline) =>
+        health.Progress is { } pattern
+            ? new LoadingProgress(health, pattern, _log.Buffer, instance.FromSeq, instance.StartedAt, deadline, _time,
+                report => _ = PublishProgressAsync(instance, report))
+            : null;
+
+    /// <summary>Polls the probe fast (the <see cref="HealthCheckPolicies.Readiness"/> policy) until it answers healthy;
+    /// null when the deadline passed or the instance was replaced first.</summary>
+    private async Task<HealthResult?> HealthyBeforeAsync(Instance instance, HealthOptions health, StartupDeadline deadline)
     {
-        using var deadline = new StartupDeadline(health.StartupTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(instance.Token, deadline.Token);
         var readiness = HealthCheckPolicies.Readiness(health, _time, failed => instance.LastProbe = failed);
         try
         {
-            var result = await readiness.CheckAsync(instance.Probe!, health, linked.Token).ConfigureAwait(false);
-            await OnReadyAsync(instance, result).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.HasPassed && !instance.Token.IsCancellationRequested)
-        {
-            await OnStartupTimeoutAsync(instance, health).ConfigureAwait(false);
+            return await readiness.CheckAsync(instance.Probe!, health, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // The instance was replaced (stopped, exited): nothing left to do.
+            return null;
         }
     }
 
@@ -32,19 +35,21 @@ public sealed partial class BackendSupervisor
         {
             if (_instance != instance || _state != BackendState.Starting) return;
             _health = new HealthSnapshot(true, _time.GetUtcNow(), result.Latency, result.Detail, 0);
-            BecomeRunning_NeedsGate(instance, $"health check passed ({result.Detail})");
+            RunningStep_NeedsGate(instance, $"health check passed ({result.Detail})");
         }
     }
 
-    private async Task OnStartupTimeoutAsync(Instance instance, HealthOptions health)
+    private async Task OnStartupTimeoutAsync(Instance instance, HealthOptions health, LoadingProgress? loading)
     {
         using (await EnterAsync().ConfigureAwait(false))
         {
             if (_instance != instance || _state != BackendState.Starting) return;
-            var ms = (long)health.StartupTimeout.TotalMilliseconds;
+            var (message, progress, stalled) = loading?.Timeout()
+                ?? ($"not healthy within {(long)health.StartupTimeout.TotalMilliseconds} ms", null, false);
             var last = instance.LastProbe is { } p ? $"; last check: {p.Detail}" : "";
-            var reason = $"not healthy within {ms} ms{last}";
-            var error = new SupervisorException(BackendErrorKind.StartupTimeout, reason, Name);
+            var reason = message + last;
+            var error = new SupervisorException(BackendErrorKind.StartupTimeout, reason, Name) { Progress = progress };
+            instance.StoppedBy = stalled ? SidecarStopReason.StartStalled : SidecarStopReason.StartupTimeout;
             _lastError = error.ToError();
             // A waiting start learns the outcome once the instance is gone and the restart policy has decided.
             BeginStop_NeedsGate(instance, BackendTrigger.StartupTimedOut, reason, Options.Stop.Timeout, AfterStop.RestartDecision, error);
@@ -96,6 +101,19 @@ public sealed partial class BackendSupervisor
             // An adopted backend is not ours to restart; under policy never we only report.
             if (!instance.External && Options.Restart.Policy != RestartPolicyKind.Never)
                 BeginStop_NeedsGate(instance, BackendTrigger.StoppingUnhealthy, "health check failed " + failures, Options.Stop.Timeout, AfterStop.RestartDecision);
+        }
+    }
+
+    /// <summary>A (rate-limited) progress report: into the status, and a statusChanged that keeps the state.</summary>
+    private async Task PublishProgressAsync(Instance instance, ProgressReport report)
+    {
+        using (await EnterAsync().ConfigureAwait(false))
+        {
+            if (_instance != instance || _state != BackendState.Starting) return;
+            // Two reports that raced for the gate: the older one is not news.
+            if (instance.Progress is { } shown && shown.At > report.At) return;
+            instance.Progress = report;
+            Announce_NeedsGate("loading progress");
         }
     }
 }

@@ -32,6 +32,18 @@ public sealed partial class BackendSupervisor
         /// <summary>Completes when both output pipes reached their end and every line is written.</summary>
         public Task Output { get; }
 
+        /// <summary>The first log sequence number of this run's output.</summary>
+        public long FromSeq { get; init; }
+
+        /// <summary>The latest loading progress published while starting (guarded by the gate).</summary>
+        public Insights.ProgressReport? Progress { get; set; }
+
+        /// <summary>Why the sidecar signalled it; null while it has sent nothing (an exit is then the backend's own).</summary>
+        public Insights.SidecarStopReason? StoppedBy { get; set; }
+
+        /// <summary>Out-of-memory evidence begun just before the launch; null for an adopted backend.</summary>
+        public Insights.OomWatch? Oom { get; init; }
+
         public bool BecameHealthy { get; set; }
         public HealthResult? LastProbe { get; set; }
         public int ConsecutiveFailures { get; set; }

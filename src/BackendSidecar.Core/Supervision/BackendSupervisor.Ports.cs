@@ -45,7 +45,7 @@ public sealed partial class BackendSupervisor
         _instance = instance;
         _health = new HealthSnapshot(true, _time.GetUtcNow(), result.Latency, result.Detail, 0);
         SetState_NeedsGate(BackendTrigger.Adopted, reason);
-        BecomeRunning_NeedsGate(instance, $"adopted the healthy backend already on port {owner.Port} (pid {owner.Pid?.ToString() ?? "unknown"})");
+        RunningStep_NeedsGate(instance, $"adopted the healthy backend already on port {owner.Port} (pid {owner.Pid?.ToString() ?? "unknown"})");
         return true;
     }
 

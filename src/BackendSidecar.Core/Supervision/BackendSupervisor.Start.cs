@@ -46,7 +46,7 @@ public sealed partial class BackendSupervisor
                         // Stopped, failed, or waiting in backoff: a manual start always tries again, at once.
                         CancelBackoff_NeedsGate();
                         _restarts.Reset();
-                        attempt = await SpawnAsync_NeedsGate(pass == 0 ? "start requested" : "start requested after stop").ConfigureAwait(false);
+                        attempt = await StartStepAsync_NeedsGate(pass == 0 ? "start requested" : "start requested after stop").ConfigureAwait(false);
                         _attemptAwaited |= wait;
                         break;
                 }
@@ -105,42 +105,22 @@ public sealed partial class BackendSupervisor
             throw new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name);
     }
 
-    /// <summary>
-    /// Launches a new instance and moves to starting (or straight to running without a health check). Failures to launch end
-    /// in failed with <see cref="_lastError"/> set. Returns the attempt: it completes when the instance is running, or faults
-    /// with the reason it could not get there.
-    /// </summary>
-    private async Task<Task<BackendStatus>> SpawnAsync_NeedsGate(string reason)
+    /// <summary>The attempt a start may wait on: a new one, or the one still open, which an automatic restart takes over
+    /// (see <see cref="Decide_NeedsGate"/>).</summary>
+    private TaskCompletionSource<BackendStatus> CurrentAttempt_NeedsGate()
     {
-        // An automatic restart takes over the attempt a start may still be waiting on (see Decide_NeedsGate).
-        if (_attempt is not { Task.IsCompleted: false } attempt)
-        {
-            attempt = new TaskCompletionSource<BackendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-            // Nobody may be waiting for an automatic restart's attempt; observe its failure so it is not reported as unobserved.
-            _ = attempt.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
-            _attempt = attempt;
-            _attemptAwaited = false;
-        }
-
-        _nextRestartAt = null;
-
-        try
-        {
-            if (Options.Port is { } port && await TryTakePortAsync_NeedsGate(port, reason).ConfigureAwait(false))
-                return attempt.Task;
-            Launch_NeedsGate(reason);
-        }
-        catch (SupervisorException ex)
-        {
-            _lastError = ex.ToError();
-            SetState_NeedsGate(BackendTrigger.CannotStart, ex.Message);
-            attempt.TrySetException(ex);
-        }
-
-        return attempt.Task;
+        if (_attempt is { Task.IsCompleted: false } attempt)
+            return attempt;
+        attempt = new TaskCompletionSource<BackendStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Nobody may be waiting for an automatic restart's attempt; observe its failure so it is not reported as unobserved.
+        _ = attempt.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        _attempt = attempt;
+        _attemptAwaited = false;
+        return attempt;
     }
 
-    private void Launch_NeedsGate(string reason)
+    /// <summary>Launches the process and makes it the current instance; throws CannotStart with the reason it could not.</summary>
+    private Instance Launch_NeedsGate()
     {
         var cwd = Options.Cwd ?? Options.ConfigDirectory;
         if (!Directory.Exists(cwd))
@@ -155,6 +135,7 @@ public sealed partial class BackendSupervisor
         _log.SetSecrets(secrets);
         var fromSeq = _log.Buffer.NextSeq;
         var args = _overrides.Args ?? Options.Args;
+        var oom = _services.OomEvidence();
         IChildProcess child;
         try
         {
@@ -175,18 +156,12 @@ public sealed partial class BackendSupervisor
             _log.PumpAsync(child.StandardOutput, Logging.LogStream.Stdout),
             _log.PumpAsync(child.StandardError, Logging.LogStream.Stderr));
         var probe = Options.Health is { } health ? _services.HealthProbes.Create(health, _log.Buffer, fromSeq) : null;
-        var instance = new Instance(child, child.Pid, external: false, child.StartedAt, probe, output);
+        var instance = new Instance(child, child.Pid, external: false, child.StartedAt, probe, output) { FromSeq = fromSeq, Oom = oom };
         _instance = instance;
         _health = null;
         _log.WriteSidecarLine($"started pid {child.Pid}: {command.Path} {string.Join(' ', args)}");
         SaveState(child);
-        _ = WatchExitAsync(instance, child);
-
-        SetState_NeedsGate(BackendTrigger.Launched, reason);
-        if (probe is null)
-            BecomeRunning_NeedsGate(instance, "process started (no health check)");
-        else
-            _ = ReadinessLoopAsync(instance, Options.Health!);
+        return instance;
     }
 
     private IReadOnlyDictionary<string, string> BuildEnvironment(out IReadOnlyList<string> secrets)
@@ -236,16 +211,6 @@ public sealed partial class BackendSupervisor
     }
 
     private SupervisorException CannotStart(string message) => new(BackendErrorKind.CannotStart, message, Name);
-
-    private void BecomeRunning_NeedsGate(Instance instance, string reason)
-    {
-        instance.BecameHealthy = true;
-        SetState_NeedsGate(BackendTrigger.Ready, reason);
-        _attempt?.TrySetResult(Status);
-        _ = ResetRestartsWhenStableAsync(instance);
-        if (instance.Probe is not null && Options.Health!.Kind != HealthKind.StdoutPattern)
-            _ = LivenessLoopAsync(instance, Options.Health);
-    }
 
     private async Task ResetRestartsWhenStableAsync(Instance instance)
     {

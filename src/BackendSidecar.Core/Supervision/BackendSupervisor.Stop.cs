@@ -1,3 +1,4 @@
+using BackendSidecar.Core.Insights;
 using BackendSidecar.Core.Processes;
 
 namespace BackendSidecar.Core.Supervision;
@@ -71,6 +72,14 @@ public sealed partial class BackendSupervisor
         }
 
         _leaving = instance;
+        // A startup timeout said already whether it was a stall.
+        instance.StoppedBy ??= trigger switch
+        {
+            BackendTrigger.StoppingUnhealthy => SidecarStopReason.HealthCheckFailed,
+            BackendTrigger.StartupTimedOut => SidecarStopReason.StartupTimeout,
+            _ when _shuttingDown => SidecarStopReason.Shutdown,
+            _ => SidecarStopReason.Requested,
+        };
         SetState_NeedsGate(trigger, reason);
         // StopGroupAsync sends the signal before it first yields, so a stop without wait answers after the signal is out.
         _stopping = FinishStopAsync(instance, timeout, after, reason, cause);
@@ -95,7 +104,8 @@ public sealed partial class BackendSupervisor
         using (await EnterAsync().ConfigureAwait(false))
         {
             if (child.Exited.IsCompletedSuccessfully)
-                _lastExit = child.Exited.Result;
+                _lastExit = Diagnosed(instance, child.Exited.Result, OomIndication.Unknown, portHeldByOther: false);
+            _resources = null;
             RemoveState();
             if (_leaving == instance)
                 _leaving = null;

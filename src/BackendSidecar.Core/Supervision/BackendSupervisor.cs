@@ -15,15 +15,9 @@ namespace BackendSidecar.Core.Supervision;
 /// current one: a stop or a restart replaces it, so late results of an old process are ignored instead of racing the new one.
 /// <see cref="StatusChanged"/> is raised under the gate, in order; handlers must be quick and must not wait on this supervisor.
 /// All time goes through the injected <see cref="TimeProvider"/>.
-/// <para>The life of one process, step by step (trigger of <see cref="BackendTransitions"/> in brackets):
-/// start: <c>SpawnAsync_NeedsGate</c> [Launched, Adopted, CannotStart] ->
-/// readiness: <c>ReadinessLoopAsync</c>, the <see cref="HealthCheckPolicies.Readiness"/> policy until a <see cref="StartupDeadline"/> [Ready, StartupTimedOut] ->
-/// running: <c>LivenessLoopAsync</c> [HealthFailed, HealthRecovered, StoppingUnhealthy] ->
-/// exit: <c>WatchExitAsync</c>, notified first, the group cleaned up after (<c>CleanUpAfterExitAsync</c>) ->
-/// restart decision: <c>Decide_NeedsGate</c> with <see cref="RestartTracker"/> [RestartScheduled, StayedDown, GaveUp] ->
-/// backoff: <c>RestartAfterAsync</c>, which waits for the clean-up too, then start again.
-/// A stop (<c>StopAsync</c>, <c>FinishStopAsync</c>) [StopRequested, StopWithoutProcess, StopCompleted] or a shutdown
-/// [ShutdownDuringBackoff] can end it at any step.</para>
+/// <para>The life of one backend (start -> readiness -> running -> exit -> restart decision -> backoff -> start) reads top
+/// to bottom in BackendSupervisor.Lifecycle.cs, one named step per method. A stop (<c>StopAsync</c>, <c>FinishStopAsync</c>)
+/// [StopRequested, StopWithoutProcess, StopCompleted] or a shutdown [ShutdownDuringBackoff] can end it at any step.</para>
 /// </remarks>
 public sealed partial class BackendSupervisor : IAsyncDisposable
 {
@@ -63,6 +57,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
         _logger = services.LoggerFactory.CreateLogger("BackendSidecar.Backend." + options.Name);
         _restarts = new RestartTracker(options.Restart);
         _log = new BackendLog(options.Name, options.Log, _time);
+        _meter = new Insights.ResourceMeter(_time, ResourceInterval, group => services.SampleProcessGroup(group, services.Time));
         _status = Snapshot_NeedsGate();
     }
 
@@ -85,7 +80,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
         {
             var s = _status;
             return s.StartedAt is { } at && s.State is BackendState.Starting or BackendState.Running or BackendState.Unhealthy
-                ? s with { Uptime = _time.GetUtcNow() - at }
+                ? s with { Uptime = _time.GetUtcNow() - at, Resources = ResourcesOf(s) }
                 : s;
         }
     }
@@ -109,7 +104,8 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
             LastExit: _lastExit,
             LastError: _lastError,
             NextRestartAt: _state == BackendState.Backoff ? _nextRestartAt : null,
-            LogFile: _log.FilePath);
+            LogFile: _log.FilePath,
+            Progress: _state == BackendState.Starting ? _instance?.Progress : null);
     }
 
     /// <summary>Refreshes the snapshot without a state change (health details, restart count).</summary>
@@ -125,7 +121,18 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
         _status = Snapshot_NeedsGate();
         _log.WriteSidecarLine($"{previous.ToString().ToLowerInvariant()} -> {state.ToString().ToLowerInvariant()}: {reason}");
         _logger.LogInformation("{Backend}: {Previous} -> {State}: {Reason}", Name, previous, state, reason);
-        var change = new StatusChange(Status, previous, reason);
+        Raise_NeedsGate(new StatusChange(Status, previous, reason));
+    }
+
+    /// <summary>A statusChanged that keeps the state (loading progress, a resources sample): not a transition.</summary>
+    private void Announce_NeedsGate(string reason)
+    {
+        _status = Snapshot_NeedsGate();
+        Raise_NeedsGate(new StatusChange(Status, _state, reason));
+    }
+
+    private void Raise_NeedsGate(StatusChange change)
+    {
         try
         {
             StatusChanged?.Invoke(change);
@@ -150,6 +157,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        StopWatchingResources();
         await StopAsync().ConfigureAwait(false);
         await _log.DisposeAsync().ConfigureAwait(false);
     }

@@ -44,5 +44,22 @@ internal sealed class StartupDeadline : IDisposable
         }
     }
 
+    /// <summary>
+    /// Moves the deadline to <paramref name="dueAt"/>, earlier or later, unless it has passed already. Loading progress
+    /// needs both: the first progress replaces startupTimeoutMs with stallTimeoutMs, which may be shorter.
+    /// </summary>
+    public bool MoveTo(DateTimeOffset dueAt)
+    {
+        lock (_lock)
+        {
+            if (_cts.IsCancellationRequested) return false;
+            DueAt = dueAt;
+            // Not Cancel() here: that would run the readiness loop's cancellation on the caller's thread, under this lock.
+            var wait = dueAt - _time.GetUtcNow();
+            _cts.CancelAfter(wait > TimeSpan.FromMilliseconds(1) ? wait : TimeSpan.FromMilliseconds(1));
+            return true;
+        }
+    }
+
     public void Dispose() => _cts.Dispose();
 }

@@ -72,6 +72,20 @@ public sealed class Supervisor : IAsyncDisposable
 
     public IReadOnlyList<BackendStatus> Status() => Backends.Select(b => b.Status).ToArray();
 
+    /// <summary>Every status with a resources sample (see <see cref="BackendSupervisor.StatusWithResources"/>).</summary>
+    public IReadOnlyList<BackendStatus> StatusWithResources() => Backends.Select(b => b.StatusWithResources()).ToArray();
+
+    /// <summary>Samples every backend's resources every interval while the handle lives (statusChanged "resources sampled").</summary>
+    public IDisposable WatchResources() => new Watches(Backends.Select(b => b.WatchResources()).ToArray());
+
+    private sealed class Watches(IDisposable[] watches) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var watch in watches) watch.Dispose();
+        }
+    }
+
     /// <summary>Starts a backend after its dependencies are running (each started and waited for first).</summary>
     public async Task<BackendStatus> StartAsync(string? name, StartOverrides? overrides = null, bool wait = true, CancellationToken cancellationToken = default)
     {

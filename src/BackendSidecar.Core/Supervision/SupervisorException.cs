@@ -33,5 +33,8 @@ public sealed class SupervisorException(BackendErrorKind kind, string message, s
     /// <summary>JSON path of the bad field (InvalidConfiguration).</summary>
     public string? ConfigPath { get; init; }
 
+    /// <summary>The last loading progress seen before a start timed out or stalled (StartupTimeout); null when none.</summary>
+    public Insights.ProgressReport? Progress { get; init; }
+
     public BackendError ToError() => new(Kind, Message);
 }

@@ -1,4 +1,5 @@
 using BackendSidecar.Core.Health;
+using BackendSidecar.Core.Insights;
 using BackendSidecar.Core.Ports;
 using BackendSidecar.Core.Processes;
 using BackendSidecar.Core.State;
@@ -25,4 +26,13 @@ public sealed record SupervisorServices
     public Func<IReadOnlyDictionary<string, string>> BaseEnvironment { get; init; } = Configuration.EnvironmentBuilder.CurrentProcessEnvironment;
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Begins one run's out-of-memory evidence, just before its launch (issue 12: crash causes).</summary>
+    public Func<OomWatch> OomEvidence { get; init; } = () => OomWatch.Begin(s_oomCounter.Value);
+
+    /// <summary>A process group's counters for <c>resources</c>; null when it has no live member.</summary>
+    public Func<int, TimeProvider, GroupSample?> SampleProcessGroup { get; init; } = ProcessGroupSampler.Sample;
+
+    // Looked up once: which cgroup the sidecar is in does not change while it runs.
+    private static readonly Lazy<CgroupOomCounter?> s_oomCounter = new(CgroupOomCounter.ForCurrentProcess);
 }

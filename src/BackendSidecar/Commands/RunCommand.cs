@@ -40,7 +40,7 @@ internal static class RunCommand
         // Other terminals and windows attach here (status, logs, restart...); the backends stay this terminal's.
         var share = new Rpc.SharedSupervisor(supervisor, config.SourcePath!, endsWithLastSession: false);
         await using var endpoint = EndpointServer.TryStart(share, options, loggerFactory);
-        supervisor.StatusChanged += terminal.State;
+        supervisor.StatusChanged += new StatusLines(terminal).Show;
         foreach (var backend in supervisor.Backends)
         {
             var name = backend.Name;
@@ -198,6 +198,35 @@ internal static class RunCommand
             {
                 // Gone between the status and the kill: nothing left to force.
             }
+        }
+    }
+
+    /// <summary>
+    /// State changes as lines, plus what protocol 1.1 adds: loading progress as one line per change, and after an exit
+    /// the hint of its cause (unless the sidecar ended it, which the state change says already).
+    /// </summary>
+    private sealed class StatusLines(TerminalOutput terminal)
+    {
+        private readonly Dictionary<string, DateTimeOffset> _exitsShown = new(StringComparer.Ordinal);
+
+        public void Show(StatusChange change)
+        {
+            var s = change.Status;
+            if (change.Reason == "resources sampled") return;
+            if (change.Reason == "loading progress" && s.Progress is { } progress)
+            {
+                terminal.State(change with { Reason = $"loading {progress.Reading}" });
+                return;
+            }
+            terminal.State(change);
+            if (s.LastExit is not { Hint: { } hint, Cause: { } cause } exit
+                || cause is Core.Insights.ExitCause.StoppedBySidecar or Core.Insights.ExitCause.Exited) return;
+            lock (_exitsShown)
+            {
+                if (_exitsShown.TryGetValue(s.Backend, out var shown) && shown == exit.At) return;
+                _exitsShown[s.Backend] = exit.At;
+            }
+            terminal.Error($"{s.Backend}: {hint}");
         }
     }
 

@@ -45,6 +45,10 @@ internal static class ContractErrors
                 break;
             case BackendErrorKind.StartupTimeout or BackendErrorKind.GaveUp when ex.Status is { } status:
                 data["status"] = Status(status);
+                if (ex.Kind == BackendErrorKind.StartupTimeout)
+                    data["progress"] = ex.Progress is { } progress
+                        ? JsonSerializer.SerializeToNode(DtoMapper.Progress(progress), SidecarJsonContext.Default.ProgressDto)
+                        : null;
                 break;
             case BackendErrorKind.ExitedBeforeHealthy:
                 data["exitCode"] = ex.Exit?.Signal is null ? ex.Exit?.Code : null;

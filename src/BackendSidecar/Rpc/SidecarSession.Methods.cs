@@ -67,8 +67,9 @@ internal sealed partial class SidecarSession
     /// <summary>Lets the statusChanged notifications of a transition go out before the answer that reports its end.</summary>
     private Task FlushStatusChangesAsync() => _statuses?.FlushAsync() ?? Task.CompletedTask;
 
+    // A status call samples resources (protocol 1.1); the supervisor keeps it to once per interval.
     private StatusResult Status(BackendParams p) =>
-        new(p.Backend is null ? DtoMapper.Statuses(Supervisor.Status()) : [DtoMapper.Status(Supervisor.Get(p.Backend).Status)]);
+        new(p.Backend is null ? DtoMapper.Statuses(Supervisor.StatusWithResources()) : [DtoMapper.Status(Supervisor.Get(p.Backend).StatusWithResources())]);
 
     private LogsResult Logs(LogsParams p)
     {
@@ -108,7 +109,22 @@ internal sealed partial class SidecarSession
                 throw ContractErrors.InvalidParams("logs", "must be true, false or a list of backend names");
         }
 
+        SubscribeResources(p.Resources);
         return new EmptyResult();
+    }
+
+    /// <summary>Replaces the previous subscription's resources part: absent or false ends the sampling.</summary>
+    private void SubscribeResources(bool on)
+    {
+        if (on)
+        {
+            var watch = Supervisor.WatchResources();
+            Interlocked.Exchange(ref _resourceWatch, watch)?.Dispose();
+        }
+        else
+        {
+            Interlocked.Exchange(ref _resourceWatch, null)?.Dispose();
+        }
     }
 
     private DiagnoseResult Diagnose(BackendParams p)

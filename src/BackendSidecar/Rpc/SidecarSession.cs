@@ -17,7 +17,10 @@ namespace BackendSidecar.Rpc;
 /// </summary>
 internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
 {
-    public const string ProtocolVersion = "1.0";
+    public const string ProtocolVersion = "1.1";
+
+    /// <summary>The lower of the client's version and ours (protocol/README.md): a 1.0 client is answered "1.0".</summary>
+    private static string Negotiate(string client) => client == "1.0" ? "1.0" : ProtocolVersion;
 
     private enum Phase { AwaitingInitialize, Initializing, Ready, ShuttingDown, ShutDown }
 
@@ -31,6 +34,8 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
     private Supervisor? _supervisor;
     private StatusNotifier? _statuses;
     private LogNotificationPump? _logs;
+    // subscribe {resources: true}: the supervisor samples while this is held.
+    private IDisposable? _resourceWatch;
     private Task _parentWatch = Task.CompletedTask;
     private volatile Phase _phase = Phase.AwaitingInitialize;
     private volatile bool _shutdownRequested;
@@ -108,7 +113,7 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
             if (_phase == Phase.Initializing) _phase = Phase.Ready;
             _logger.LogInformation("initialized by {Client} {Version}: {Count} backends from {Source}",
                 p.ClientInfo.Name, p.ClientInfo.Version ?? "", config.Backends.Count, config.SourcePath ?? "the initialize request");
-            return new InitializeResult(ProtocolVersion, new ServerInfo("backend-sidecar", Program.Version), DtoMapper.Statuses(supervisor.Status()));
+            return new InitializeResult(Negotiate(p.ProtocolVersion), new ServerInfo("backend-sidecar", Program.Version), DtoMapper.Statuses(supervisor.Status()));
         }
         catch
         {
@@ -165,6 +170,7 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
         {
             if (_phase == Phase.ShutDown) return;
             _phase = Phase.ShuttingDown;
+            Interlocked.Exchange(ref _resourceWatch, null)?.Dispose();
             if (_supervisor is { } supervisor && LeaveStopsBackends(p?.StopBackends == true))
             {
                 await supervisor.ShutdownAsync().ConfigureAwait(false);
@@ -227,6 +233,8 @@ internal sealed partial class SidecarSession : ISidecarMethods, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A client that leaves without shutdown no longer asks for resource samples either.
+        Interlocked.Exchange(ref _resourceWatch, null)?.Dispose();
         if (_supervisor is { } supervisor)
         {
             if (_statuses is { } detach) supervisor.StatusChanged -= detach.Enqueue;

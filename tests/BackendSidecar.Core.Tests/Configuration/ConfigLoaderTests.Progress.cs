@@ -32,6 +32,14 @@ public sealed partial class ConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_SameConfigTwice_GivesEqualHealthOptions()
+    {
+        const string members = """ "command": "x", "health": {"http": "http://h/", "progress": "(?<message>Loading .*)"} """;
+
+        Assert.Equal(ParseApi(members).Health, ParseApi(members).Health);
+    }
+
+    [Fact]
     public void Parse_NoProgress_LeavesBothUnset()
     {
         var health = ParseApi(""" "command": "x", "health": {"http": "http://h/"} """).Health!;

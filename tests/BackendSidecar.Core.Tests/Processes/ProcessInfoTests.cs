@@ -24,6 +24,18 @@ public sealed class ProcessInfoTests
     }
 
     [Fact]
+    public async Task FindByEnvironmentMarker_StartedBeforeTheLaunch_IsPassedOverWithoutReadingItsEnvironment()
+    {
+        using var run = TestBackendRun.Start();
+        var pid = await run.Stdout.ReadNumberAsync("pid");
+        var started = ProcessInfo.TryReadStat(pid)!.Value.StartTimeTicks;
+
+        // A descendant starts no earlier than the launched process: the scan may pass over everything older.
+        Assert.Equal([pid], ProcessInfo.FindByEnvironmentMarker(Marker, run.Child.InstanceMarker, started).Select(p => p.Pid));
+        Assert.Empty(ProcessInfo.FindByEnvironmentMarker(Marker, run.Child.InstanceMarker, started + 1));
+    }
+
+    [Fact]
     public async Task FindByEnvironmentMarker_PrefixOfTheValue_MatchesNothing()
     {
         using var run = TestBackendRun.Start();

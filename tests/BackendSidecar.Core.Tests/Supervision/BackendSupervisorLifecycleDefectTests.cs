@@ -40,7 +40,8 @@ public sealed class BackendSupervisorLifecycleDefectTests
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => restart.WaitAsync(TestTimeouts.Unexpected));
-        await h.AdvanceAsync(TimeSpan.FromSeconds(10));
+        // To the stop timeout, once it is armed: the stopping notification goes out just before the stop begins.
+        await h.AdvanceToNextTimerAsync(TimeSpan.FromSeconds(10));
         var running = await h.WaitForStateAsync(BackendState.Running, occurrence: 2);
         Assert.NotEqual(first.Pid, running.Status.Pid);
     }

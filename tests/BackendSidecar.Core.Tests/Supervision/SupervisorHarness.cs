@@ -13,7 +13,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _logDir = Path.Combine(Path.GetTempPath(), "bs-tests-" + Guid.NewGuid().ToString("N"));
 
-    public SupervisorHarness(Func<BackendOptions, BackendOptions>? configure = null)
+    public SupervisorHarness(Func<BackendOptions, BackendOptions>? configure = null, Func<SupervisorServices, SupervisorServices>? services = null)
     {
         Time = new ObservedTimeProvider();
         Launcher = new FakeLauncher(Time);
@@ -37,6 +37,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
             Random = () => 0.5,
             BaseEnvironment = () => new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["HOME"] = "/root" },
         };
+        if (services is not null) Services = services(Services);
         Backend = new BackendSupervisor(Options, Services);
         Backend.StatusChanged += OnChange;
     }
@@ -92,8 +93,10 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     /// <summary>
     /// Moves fake time forward by <paramref name="total"/>, timer by timer: to the due time of the next timer the supervisor
-    /// armed, then on once the code it woke has armed its next timer or changed state. Only when the woken code does
-    /// neither (it had nothing more to do) does a short real-time wait stand in for that event.
+    /// armed, then on once the code it woke has armed its next timer within the window or changed state. A timer armed
+    /// beyond the window (a check's timeout, the startup deadline) is not that event: the woken code may still be on its
+    /// way to the timer that matters. Only when the woken code has nothing more to do in the window does a short real-time
+    /// wait stand in; <see cref="AdvanceToNextTimerAsync"/> has no such wait.
     /// </summary>
     public async Task AdvanceAsync(TimeSpan total, Task? until = null)
     {
@@ -102,7 +105,7 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         for (var pass = 0; pass < 100_000 && until is not { IsCompleted: true }; pass++)
         {
             if (Time.NextDue() is not { } due || due > target) break;
-            var armed = Time.NextScheduleAsync();
+            var armed = Time.NextScheduleAsync(dueBy: target);
             var changed = NextChangeAsync();
             Time.Advance(due - Time.GetUtcNow());
             await Task.WhenAny(armed, changed, until ?? Task.Delay(Timeout.Infinite), Task.Delay(TestTimeouts.Expected));
@@ -110,6 +113,22 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
         if (until is not { IsCompleted: true } && target > Time.GetUtcNow())
             Time.Advance(target - Time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// Waits, on events only, until the supervisor has armed a timer due within <paramref name="window"/> from now, then moves
+    /// fake time to it. For a step the test knows comes next (the next poll): no real-time wait, so no load can skip it.
+    /// </summary>
+    public async Task AdvanceToNextTimerAsync(TimeSpan window)
+    {
+        var dueBy = Time.GetUtcNow() + window;
+        var armed = Time.NextScheduleAsync(dueBy);
+        if (Time.NextDue() is not { } due || due > dueBy)
+        {
+            await armed.WaitAsync(TestTimeouts.Unexpected);
+            due = Time.NextDue() ?? throw new InvalidOperationException("a timer was armed, and gone before it was due");
+        }
+        Time.Advance(due - Time.GetUtcNow());
     }
 
     private Task NextChangeAsync()

@@ -27,6 +27,34 @@ public sealed class RunCommandTests
         int.Parse(line[(line.LastIndexOf("pid ", StringComparison.Ordinal) + 4)..].Trim(), CultureInfo.InvariantCulture);
 
     [Fact]
+    public async Task Run_ShowsLoadingProgress_AndTheHintOfACrash()
+    {
+        using var work = new TestWorkspace();
+        var loader = new JsonObject
+        {
+            ["command"] = "sh",
+            ["args"] = new JsonArray("-c", "echo 'Loading 50%'; sleep 0.3; echo ready; while true; do sleep 0.1; done"),
+            ["health"] = new JsonObject { ["stdoutPattern"] = "^ready$", ["progress"] = @"Loading (?<percent>\d+)%" },
+            ["autoStart"] = true,
+        };
+        var crasher = new JsonObject
+        {
+            ["command"] = "sh",
+            ["args"] = new JsonArray("-c", "sleep 0.5; nosuchcommand-bs"),
+            ["restart"] = new JsonObject { ["policy"] = "never" },
+            ["autoStart"] = true,
+        };
+        var config = work.WriteConfig(new JsonObject { ["model"] = loader, ["crasher"] = crasher });
+        await using var run = SidecarCli.Start("run", "--config", config);
+
+        await run.WaitForLineAsync(l => l.Contains("starting (pid", StringComparison.Ordinal) && l.Contains("loading 50%", StringComparison.Ordinal));
+        await run.WaitForLineAsync("crasher: command not found: nosuchcommand-bs");
+        run.Signal(SidecarCli.SIGINT);
+
+        Assert.Equal(0, await run.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Run_SaysWhereTheLogsAre_AndCtrlCStopsEverythingGracefully()
     {
         using var work = new TestWorkspace();

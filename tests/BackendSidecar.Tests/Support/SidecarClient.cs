@@ -118,11 +118,11 @@ internal sealed class SidecarClient : IAsyncDisposable
     }
 
     /// <summary>Sends <c>initialize</c> and returns its result.</summary>
-    public async Task<JsonObject> InitializeAsync(string? configPath = null, JsonNode? config = null, int? parentPid = null)
+    public async Task<JsonObject> InitializeAsync(string? configPath = null, JsonNode? config = null, int? parentPid = null, string protocolVersion = "1.0")
     {
         var p = new JsonObject
         {
-            ["protocolVersion"] = "1.0",
+            ["protocolVersion"] = protocolVersion,
             ["clientInfo"] = new JsonObject { ["name"] = "backend-sidecar-e2e-tests", ["version"] = "1.0.0" },
         };
         if (configPath is not null) p["configPath"] = configPath;

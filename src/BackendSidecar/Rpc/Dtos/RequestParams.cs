@@ -29,7 +29,7 @@ public sealed record BackendParams(string? Backend = null);
 
 public sealed record LogsParams(string? Backend = null, int Tail = 200, long? AfterSeq = null, string Stream = "all");
 
-/// <summary><c>logs</c> is <c>true</c>/<c>false</c> (all backends) or a list of backend names.</summary>
-public sealed record SubscribeParams([property: JsonRequired] JsonElement Logs);
+/// <summary><c>logs</c> is <c>true</c>/<c>false</c> (all backends) or a list of backend names; <c>resources</c> (1.1) samples every interval.</summary>
+public sealed record SubscribeParams([property: JsonRequired] JsonElement Logs, bool Resources = false);
 
 public sealed record CancelParams([property: JsonRequired] JsonElement Id);

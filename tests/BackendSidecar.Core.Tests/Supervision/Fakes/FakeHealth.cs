@@ -1,6 +1,7 @@
 using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Health;
 using BackendSidecar.Core.Logging;
+using BackendSidecar.Testing;
 
 namespace BackendSidecar.Core.Tests.Supervision.Fakes;
 
@@ -11,7 +12,34 @@ internal sealed class FakeHealthProbes : IHealthProbeFactory
 
     public volatile bool Healthy;
 
+    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+
     public int Checks => Volatile.Read(ref _checks);
+
+    /// <summary>Completes once <paramref name="count"/> checks have been made (bounded by <see cref="TestTimeouts.Unexpected"/>).</summary>
+    public Task ChecksReachedAsync(int count)
+    {
+        lock (_waiters)
+        {
+            if (Checks >= count) return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, done));
+            return done.Task.WaitAsync(TestTimeouts.Unexpected);
+        }
+    }
+
+    private void OnCheck()
+    {
+        var count = Interlocked.Increment(ref _checks);
+        lock (_waiters)
+        {
+            foreach (var w in _waiters.Where(w => w.Count <= count).ToArray())
+            {
+                _waiters.Remove(w);
+                w.Done.TrySetResult();
+            }
+        }
+    }
 
     public IHealthProbe Create(HealthOptions options, LogRingBuffer logs, long fromSeq) => new Probe(this);
 
@@ -20,7 +48,7 @@ internal sealed class FakeHealthProbes : IHealthProbeFactory
         public ValueTask<HealthResult> CheckAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Interlocked.Increment(ref owner._checks);
+            owner.OnCheck();
             return ValueTask.FromResult(owner.Healthy
                 ? new HealthResult(true, "HTTP 200", TimeSpan.FromMilliseconds(1))
                 : new HealthResult(false, "connection refused", TimeSpan.FromMilliseconds(1)));

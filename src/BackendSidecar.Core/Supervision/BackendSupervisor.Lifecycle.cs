@@ -1,0 +1,111 @@
+using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Processes;
+
+namespace BackendSidecar.Core.Supervision;
+
+/// <summary>
+/// The life of one backend, top to bottom: start -> readiness -> running -> exit -> restart decision -> backoff -> start.
+/// One method per step, each making its transitions (triggers in brackets) and handing over to the next; the details are
+/// elsewhere. A stop or a shutdown can end the life at any step: it retires the instance, whose token ends the step under
+/// way, and a step that comes back through the gate finds its instance no longer current and does nothing.
+/// </summary>
+public sealed partial class BackendSupervisor
+{
+    /// <summary>1. Start: adopt or reclaim what holds the port (onPortInUse), else launch. The attempt completes once running.</summary>
+    private async Task<Task<BackendStatus>> StartStepAsync_NeedsGate(string reason)
+    {
+        var attempt = CurrentAttempt_NeedsGate();
+        _nextRestartAt = null;
+        try
+        {
+            if (Options.Port is { } port && await TryTakePortAsync_NeedsGate(port, reason).ConfigureAwait(false))
+                return attempt.Task; // adopted [Adopted, Ready]: running already
+            var instance = Launch_NeedsGate();
+            _ = ExitStepAsync(instance, instance.Child!);
+            SetState_NeedsGate(BackendTrigger.Launched, reason);
+            if (instance.Probe is null)
+                RunningStep_NeedsGate(instance, "process started (no health check)");
+            else
+                _ = ReadinessStepAsync(instance, Options.Health!);
+        }
+        catch (SupervisorException ex)
+        {
+            _lastError = ex.ToError();
+            SetState_NeedsGate(BackendTrigger.CannotStart, ex.Message);
+            attempt.TrySetException(ex);
+        }
+
+        return attempt.Task;
+    }
+
+    /// <summary>2. Readiness: health polled on the adaptive schedule until OK, bounded by the startup deadline.</summary>
+    private async Task ReadinessStepAsync(Instance instance, HealthOptions health)
+    {
+        using var deadline = new StartupDeadline(health.StartupTimeout, _time);
+        using var loading = WatchProgress(instance, health, deadline);
+        if (await HealthyBeforeAsync(instance, health, deadline).ConfigureAwait(false) is { } result)
+            await OnReadyAsync(instance, result).ConfigureAwait(false); // -> 3. running
+        else if (deadline.HasPassed && !instance.Token.IsCancellationRequested)
+            await OnStartupTimeoutAsync(instance, health, loading).ConfigureAwait(false); // [StartupTimedOut] -> stop -> 5. restart decision
+    }
+
+    /// <summary>3. Running [Ready]: liveness checked every intervalMs; the restart count resets once it has run resetAfterMs.</summary>
+    private void RunningStep_NeedsGate(Instance instance, string reason)
+    {
+        instance.BecameHealthy = true;
+        SetState_NeedsGate(BackendTrigger.Ready, reason);
+        _attempt?.TrySetResult(Status);
+        _ = ResetRestartsWhenStableAsync(instance);
+        if (instance.Probe is not null && Options.Health!.Kind != HealthKind.StdoutPattern)
+            _ = LivenessLoopAsync(instance, Options.Health); // [HealthFailed, HealthRecovered, StoppingUnhealthy -> stop -> 5.]
+    }
+
+    /// <summary>4. Exit: the process ended on its own. Notified first; its group is cleaned up after, outside the gate.</summary>
+    private async Task ExitStepAsync(Instance instance, IChildProcess child)
+    {
+        var exit = await child.Exited.ConfigureAwait(false);
+        var evidence = await GatherExitFactsAsync(instance, child, exit).ConfigureAwait(false);
+        using (await EnterAsync().ConfigureAwait(false))
+        {
+            // A stop or a restart took this instance away already and records the exit itself.
+            if (_instance != instance) return;
+            var cleanUp = RecordExit_NeedsGate(instance, child, exit, evidence, out var attemptError);
+            try
+            {
+                Decide_NeedsGate(failure: exit.Code != 0, attemptError?.Message ?? exit.ToString(), attemptError); // -> 5.
+            }
+            finally
+            {
+                cleanUp.Start(TaskScheduler.Default);
+            }
+        }
+    }
+
+    // 5. Restart decision: Decide_NeedsGate, by the restart policy [RestartScheduled -> 6., StayedDown, GaveUp].
+
+    /// <summary>6. Backoff: wait the delay and for the last process's clean-up, then start again unless cancelled meanwhile.</summary>
+    private async Task BackoffStepAsync(TimeSpan delay, CancellationTokenSource backoff)
+    {
+        try
+        {
+            if (delay > TimeSpan.Zero)
+                await Task.Delay(delay, _time, backoff.Token).ConfigureAwait(false);
+            await CleanedUpAsync(backoff.Token).ConfigureAwait(false);
+            using (await EnterAsync(backoff.Token).ConfigureAwait(false))
+            {
+                if (_backoff != backoff || _state != BackendState.Backoff || _shuttingDown) return;
+                _backoff = null;
+                _restarts.Record(_time.GetUtcNow());
+                await StartStepAsync_NeedsGate($"restart {_restarts.Count} after backoff").ConfigureAwait(false); // -> 1.
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // A start, a stop or a shutdown cancelled the restart.
+        }
+        finally
+        {
+            backoff.Dispose();
+        }
+    }
+}
