@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { SidecarClient } from '@backend-sidecar/client';
 import { SidecarController } from '../../src/controller/sidecarController';
 import { TempDir } from '../unit/tempDir';
-import { TestTimeouts, builtSidecar, freePort, isAlive, killIfAlive, pythonBackend, statusOf, webConfig } from './realSidecar';
+import { TestTimeouts, builtSidecar, freePort, isAlive, isolatedEnv, killIfAlive, pythonBackend, statusOf, webConfig } from './realSidecar';
 
 // Two editor windows on the same folder, as two controllers on the real built sidecar: the second
 // attaches to the first one's sidecar (one backend, one pid, no port fight); closing the first
@@ -35,7 +34,7 @@ describe('Two windows on one configuration (attach, integration)', function () {
 
   /** A window's controller on the built sidecar, with the sockets in this test's folder. */
   function window(configPath: string): SidecarController {
-    const env = { ...process.env, XDG_RUNTIME_DIR: join(dir.path, 'run'), XDG_STATE_HOME: join(dir.path, 'state') };
+    const env = isolatedEnv(dir.path);
     const controller = new SidecarController({
       plan: async () => ({ command: builtSidecar(), args: ['serve'], configPath }),
       secretEnv: async () => ({}),
