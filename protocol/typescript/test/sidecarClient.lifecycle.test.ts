@@ -36,6 +36,18 @@ describe('SidecarClient lifecycle (fake sidecar)', () => {
     assert.equal(await shutdownParams((c) => c.dispose(TestTimeouts.Unexpected)), undefined);
   });
 
+  it('dispose_Detach_SidecarAnsweredButServesOthers_LeftRunning_WithoutDetachKilled', async () => {
+    const shared = await fake.start({ flags: ['--serve-others'] });
+    const began = Date.now();
+    await shared.client.dispose(TestTimeouts.Unexpected, { detach: true });
+    assert.ok(Date.now() - began < TestTimeouts.Unexpected / 2, 'detach should not wait for the whole timeout');
+    assert.equal(isAlive(shared.client.pid!), true, 'a sidecar that serves other clients must not be killed');
+
+    const alone = await fake.start({ flags: ['--serve-others'] });
+    await alone.client.dispose(500);
+    assert.equal(alone.client.exitStatus?.signal, 'SIGKILL', 'without detach, a sidecar still running at the deadline is killed');
+  });
+
   it('dispose_SidecarHangsOnShutdown_KillsItOnceTheTimeoutPasses', async () => {
     const { client } = await fake.start({ flags: ['--hang-on-shutdown'] });
     const exits: SidecarExit[] = [];
