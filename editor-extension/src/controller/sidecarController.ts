@@ -6,7 +6,7 @@ import {
   type LogParams, type LogsResult, type SidecarClientOptions, type SidecarExit, type StatusChangedParams,
 } from '@backend-sidecar/client';
 import { autoStartBackends, parseBackendsConfig, startOrder, withoutAutoStart, type BackendsConfig } from './backendsConfig';
-import { connectSidecar } from './connectSidecar';
+import { connectSidecar, sidecarArgs } from './connectSidecar';
 import { CrashRestartPolicy, type CrashDecision } from './crashPolicy';
 import { Emitter, type Event } from './emitter';
 
@@ -172,11 +172,15 @@ export class SidecarController {
     });
   }
 
-  /** The configuration (or where it is) changed: a new session, bringing back the backends that were up. */
+  /**
+   * The configuration (or where it is) changed: a new session, bringing back the backends that were up.
+   * A shared sidecar keeps the configuration it loaded, so the old one is stopped for every window
+   * (stopBackends): they see their sidecar end and come back on the new one, as after a crash.
+   */
   reload(): Promise<void> {
     return this.enqueue(async () => {
       const restore = this.activeBackends();
-      await this.closeSession(this.options.restartTimeoutMs ?? 30_000);
+      await this.closeSession(this.options.restartTimeoutMs ?? 30_000, true);
       await this.openSession(restore);
     });
   }
@@ -187,7 +191,10 @@ export class SidecarController {
     return this.reload();
   }
 
-  /** Ends the session for good (deactivate): shutdown, exit, SIGKILL after `timeoutMs`. */
+  /**
+   * Ends the session for good (deactivate): shutdown, exit, SIGKILL after `timeoutMs`. On a sidecar
+   * that other windows share, shutdown only detaches this one: the backends stop with the last window.
+   */
   close(timeoutMs = 4000): Promise<void> {
     this.closed = true;
     return this.enqueue(() => this.closeSession(timeoutMs));
@@ -257,7 +264,7 @@ export class SidecarController {
     try {
       client = await this.startClient({
         command: plan.command,
-        args: plan.args,
+        args: sidecarArgs(plan.args, plan.configPath, takeOverAutoStart),
         // ${configDir} of an inline config is the sidecar's working directory.
         cwd: dirname(plan.configPath),
         parentPid: this.options.parentPid ?? process.pid,
@@ -395,10 +402,10 @@ export class SidecarController {
     this.statusesChanged.fire([]);
   }
 
-  private async closeSession(timeoutMs: number): Promise<void> {
+  private async closeSession(timeoutMs: number, stopBackends = false): Promise<void> {
     const session = this.session;
     this.session = undefined;
-    if (session) await session.client.dispose(timeoutMs);
+    if (session) await session.client.dispose(timeoutMs, stopBackends ? { stopBackends } : { detach: true });
     this.statusMap = new Map();
     this.failureLines.clear();
     this.setState({ kind: 'stopped' });

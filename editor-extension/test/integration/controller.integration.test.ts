@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendState, StatusChangedParams } from '@backend-sidecar/client';
+import { SidecarClient, type BackendState, type StatusChangedParams } from '@backend-sidecar/client';
 import { SidecarController, type SessionState } from '../../src/controller/sidecarController';
 import { TempDir } from '../unit/tempDir';
-import { TestTimeouts, builtSidecar, freePort, isAlive, killIfAlive, logLine, nextEvent, pythonBackend, statusOf, webConfig } from './realSidecar';
+import { TestTimeouts, builtSidecar, freePort, isAlive, isolatedEnv, killIfAlive, logLine, nextEvent, pythonBackend, statusOf, webConfig } from './realSidecar';
 
 // The extension's controller against the real built sidecar and a real python backend: start,
 // crash of the backend and its recovery, crash of the sidecar itself, reload, stop. Every process
@@ -43,6 +43,8 @@ describe('SidecarController with the real sidecar (integration)', function () {
     const created = new SidecarController({
       plan: async () => ({ command: builtSidecar(), args: ['serve'], configPath }),
       secretEnv: async (backend) => (backend === 'web' ? secrets : {}),
+      // The sidecar opens its attach socket for the configuration file: in the test's folder.
+      startClient: (options) => SidecarClient.start({ ...options, env: isolatedEnv(dir.path) }),
     });
     created.onDidChangeSession((state) => {
       if (state.kind === 'running' && state.pid) pids.add(state.pid);

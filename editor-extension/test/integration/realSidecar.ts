@@ -27,6 +27,14 @@ export function builtSidecar(): string {
   return path;
 }
 
+/**
+ * The sidecar's environment for a test: its attach socket (and log folders) in `dir`, not the user's
+ * runtime and state folders.
+ */
+export function isolatedEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, XDG_RUNTIME_DIR: join(dir, 'run'), XDG_STATE_HOME: join(dir, 'state') };
+}
+
 /** A port that was free a moment ago (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

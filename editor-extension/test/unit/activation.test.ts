@@ -201,4 +201,25 @@ describe('Extension activation (fake vscode, fake sidecars)', () => {
     await run('backendSidecar.showLogs', 'api', shop.path);
     assert.ok(fake.channel('Backend: api (shop)'), `channels: ${fake.channels.map((c) => c.name).join(', ')}`);
   });
+  it('Attach_SpawnsServeWithTheConfigPath_CloseDetaches_RestartSidecarStopsTheSharedOne', async () => {
+    const dir = folder('app', { '.vscode/backends.json': config({ api: { command: 'python3' } }) });
+    const configPath = join(dir.path, '.vscode', 'backends.json');
+    await activate(1);
+    const first = clients[0]!;
+
+    // --config on the command line is what lets a second window's `serve` attach to this one's sidecar.
+    assert.deepEqual(first.options.args, ['serve', '--config', configPath]);
+    assert.equal(first.options.configPath, configPath, 'initialize still names the configuration');
+
+    // Restart Sidecar wants a new sidecar, so the shared one stops for every window.
+    await run('backendSidecar.restartSidecar');
+    assert.deepEqual(first.calls.filter((c) => c.method === 'dispose').map((c) => c.params), [{ stopBackends: true }]);
+    assert.equal(clients.length, 2);
+    const second = clients[1]!;
+    assert.deepEqual(second.options.args, ['serve', '--config', configPath]);
+
+    // Closing the window only detaches: the backends stop when the last window leaves.
+    await active!.deactivate();
+    assert.deepEqual(second.calls.filter((c) => c.method === 'dispose').map((c) => c.params), [{ detach: true }]);
+  });
 });

@@ -52,8 +52,9 @@ export class FakeSidecarClient {
     this.calls.push({ method: 'diagnose', params });
     return this.diagnoseResult ?? { backend: params.backend, ok: true, checks: [] };
   }
-  async dispose() {
+  async dispose(_timeoutMs?: number, options: { stopBackends?: boolean } = {}) {
     this.disposed = true;
+    this.calls.push({ method: 'dispose', params: options });
   }
 
   /** Fires a statusChanged from `previousState` to the status given. */

@@ -3,7 +3,7 @@
 export * from './generated/protocol';
 export * from './generated/sidecarConfig';
 export { ClientErrorCodes, SidecarError, isConnectionFailure, type ConnectionClosedData, type SidecarErrorData } from './sidecarError';
-export { SidecarClient, clientName, clientVersion, type SidecarClientOptions } from './sidecarClient';
+export { SidecarClient, clientName, clientVersion, type DisposeOptions, type SidecarClientOptions } from './sidecarClient';
 export { sidecarExecutable, sidecarExecutableName } from './sidecarExecutable';
 export { type MessageDirection, type MessageObserver } from './messageTap';
 export { stderrTailLines, type SidecarExit } from './sidecarProcess';

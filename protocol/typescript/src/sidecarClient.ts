@@ -1,12 +1,12 @@
 import {
-  CancellationToken, Emitter, StreamMessageReader, StreamMessageWriter, createMessageConnection,
+  CancellationToken, Emitter, RequestType0, StreamMessageReader, StreamMessageWriter, createMessageConnection,
   type Event, type MessageConnection, type MessageReader, type MessageWriter,
 } from 'vscode-jsonrpc/node';
 import {
   DiagnoseRequest, ExitNotification, InitializeRequest, LogNotification, LogsRequest, ProtocolVersion, RestartRequest,
   ShutdownRequest, StartRequest, StatusChangedNotification, StatusRequest, StopRequest, SubscribeRequest,
   type BackendStatus, type ClientInfo, type DiagnoseParams, type DiagnoseResult, type InitializeParams,
-  type InitializeResult, type LogParams, type LogsParams, type LogsResult, type RestartParams,
+  type InitializeResult, type LogParams, type LogsParams, type LogsResult, type RestartParams, type ShutdownParams,
   type StartParams, type StatusChangedParams, type StatusParams, type StatusResult, type StopParams,
   type SubscribeParams, type SubscribeResult,
 } from './generated/protocol';
@@ -18,6 +18,27 @@ import { SidecarProcess, type SidecarExit } from './sidecarProcess';
 /** The client's name and version, sent as clientInfo unless the host gives its own. */
 export const clientName = '@backend-sidecar/client';
 export const clientVersion = '0.1.0';
+
+/** How {@link SidecarClient.dispose} leaves the sidecar. */
+export interface DisposeOptions {
+  /**
+   * shutdown's `stopBackends` (protocol 1.1): stop every backend and end the sidecar even when other
+   * clients are attached to it. Without it, on a shared sidecar, shutdown only detaches this client.
+   */
+  stopBackends?: boolean;
+  /**
+   * This client may be one of several on a shared sidecar (protocol 1.1, "Attach"): when the sidecar
+   * answered shutdown but still runs a moment after exit, it is serving the other clients, so it is
+   * left running rather than killed. Without it, a sidecar still running at the deadline is killed.
+   */
+  detach?: boolean;
+}
+
+/** With {@link DisposeOptions.detach}: how long an answered sidecar may take to exit before it counts as serving others. */
+const detachGraceMs = 3000;
+
+/** shutdown without params, as a 1.0 sidecar knows it (the generated type carries the 1.1 params). */
+const PlainShutdownRequest = new RequestType0<null, void>(ShutdownRequest.method);
 
 /** How {@link SidecarClient.start} spawns and initializes the sidecar. */
 export interface SidecarClientOptions {
@@ -195,11 +216,19 @@ export class SidecarClient {
   }
 
   /**
-   * Stops every backend gracefully; resolves once the sidecar has answered. Then only `exit` (sent by
+   * Stops every backend gracefully (on a sidecar other clients are attached to, only detaches this
+   * one, unless `options.stopBackends`); resolves once the sidecar has answered. Then only `exit` (sent by
    * {@link dispose}) is useful: every other request gets -32017.
    */
-  async shutdown(token?: CancellationToken): Promise<void> {
-    await this.request(() => this.connection.sendRequest(ShutdownRequest.type, token));
+  async shutdown(token?: CancellationToken, options: DisposeOptions = {}): Promise<void> {
+    await this.request(() => this.sendShutdown(options, token));
+  }
+
+  /** Sends params only for stopBackends, so that a 1.0 sidecar sees the shutdown it knows. */
+  private sendShutdown(options: DisposeOptions, token?: CancellationToken): Promise<null> {
+    return options.stopBackends
+      ? this.connection.sendRequest(ShutdownRequest.type, { stopBackends: true } satisfies ShutdownParams, token)
+      : this.connection.sendRequest(PlainShutdownRequest, token);
   }
 
   /**
@@ -208,26 +237,30 @@ export class SidecarClient {
    *
    * shutdown stops every backend gracefully, which can take up to their stop.timeoutMs: give a
    * timeout that covers it, or the sidecar is killed mid-way (its backends are then left to its
-   * parent-death handling).
+   * parent-death handling). On a sidecar other clients are attached to, shutdown only detaches this
+   * client unless `options.stopBackends` (protocol 1.1, README "Attach").
    */
-  dispose(timeoutMs = 2000): Promise<void> {
-    this.disposal ??= this.disposeCore(timeoutMs);
+  dispose(timeoutMs = 2000, options: DisposeOptions = {}): Promise<void> {
+    this.disposal ??= this.disposeCore(timeoutMs, options);
     return this.disposal;
   }
 
-  private async disposeCore(timeoutMs: number): Promise<void> {
+  private async disposeCore(timeoutMs: number, options: DisposeOptions): Promise<void> {
     this.expectingExit = true;
     const deadline = delay(timeoutMs);
     try {
       if (this.sidecar.exitStatus === undefined) {
         // Any answer to shutdown, even an error such as -32017 (already shutting down), means exit is next.
         const shutdown = Promise.resolve()
-          .then(() => this.connection.sendRequest(ShutdownRequest.type))
+          .then(() => this.sendShutdown(options))
           .then(() => true, (error: unknown) => !isConnectionFailure(error));
         const answered = await Promise.race([shutdown, deadline.promise.then(() => false)]);
         if (answered) await Promise.resolve().then(() => this.connection.sendNotification(ExitNotification.type)).catch(() => undefined);
-        const exited = await Promise.race([this.sidecar.exited.then(() => true), deadline.promise.then(() => false)]);
-        if (!exited) await this.kill();
+        const grace = answered && options.detach && !options.stopBackends ? delay(detachGraceMs) : undefined;
+        const exited = await Promise.race([this.sidecar.exited.then(() => true), deadline.promise.then(() => false), ...(grace ? [grace.promise.then(() => false)] : [])]);
+        grace?.cancel();
+        // The host's session of a shared sidecar only detached: the process keeps serving the others.
+        if (!exited && !grace) await this.kill();
       }
     } finally {
       deadline.cancel();

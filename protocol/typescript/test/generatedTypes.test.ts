@@ -30,7 +30,7 @@ describe('generated protocol types', () => {
     assert.equal(StartRequest.type.method, 'start');
     assert.equal(StartRequest.messageDirection, 'client-to-server');
     assert.ok(StartRequest.errorCodes.includes(ErrorCodes.RequestCancelled));
-    assert.equal(ShutdownRequest.type.numberOfParams, 0);
+    assert.equal(ShutdownRequest.type.numberOfParams, 1, '1.1: shutdown takes optional params (stopBackends)');
     assert.equal(StatusChangedNotification.messageDirection, 'server-to-client');
   });
 

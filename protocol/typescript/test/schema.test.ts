@@ -116,7 +116,7 @@ const invalidIncoming: Sample[] = [
   { name: 'secretEnv removing a key', message: { jsonrpc: '2.0', id: 1, method: 'start', params: { secretEnv: { KEY: null } } }, expect: /secretEnv/ },
   { name: 'logs tail negative', message: { jsonrpc: '2.0', id: 1, method: 'logs', params: { tail: -1 } }, expect: /tail/ },
   { name: 'subscribe without logs', message: { jsonrpc: '2.0', id: 1, method: 'subscribe', params: {} }, expect: /logs/ },
-  { name: 'shutdown with params', message: { jsonrpc: '2.0', id: 1, method: 'shutdown', params: { now: true } }, expect: /takes no params/ },
+  { name: 'shutdown with a non-boolean stopBackends', message: { jsonrpc: '2.0', id: 1, method: 'shutdown', params: { stopBackends: 'yes' } }, expect: /stopBackends/ },
   { name: 'exit with an id', message: { jsonrpc: '2.0', id: 1, method: 'exit' }, expect: /notification/ },
   { name: 'status without an id', message: { jsonrpc: '2.0', method: 'status' }, expect: /needs an integer or string id/ },
   { name: 'a server notification sent by a client', message: { jsonrpc: '2.0', method: 'log', params: { backend: 'a', entries: [], dropped: 0 } }, expect: /not a method a client sends/ },

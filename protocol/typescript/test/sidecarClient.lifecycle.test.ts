@@ -23,6 +23,31 @@ describe('SidecarClient lifecycle (fake sidecar)', () => {
     assert.equal(isAlive(client.pid!), false);
   });
 
+  it('dispose_StopBackends_SendsShutdownWithStopBackendsAndPlainShutdownOtherwise', async () => {
+    const shutdownParams = async (dispose: (client: Awaited<ReturnType<FakeSidecarFixture['start']>>['client']) => Promise<void>) => {
+      const { client, transcriptPath } = await fake.start();
+      await dispose(client);
+      const received = readFileSync(transcriptPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.dir === 'in');
+      return received.find((l) => l.message.method === 'shutdown').message.params;
+    };
+
+    assert.deepEqual(await shutdownParams((c) => c.dispose(TestTimeouts.Unexpected, { stopBackends: true })), { stopBackends: true });
+    // A plain shutdown stays the 1.0 message (no params), which a 1.0 sidecar accepts.
+    assert.equal(await shutdownParams((c) => c.dispose(TestTimeouts.Unexpected)), undefined);
+  });
+
+  it('dispose_Detach_SidecarAnsweredButServesOthers_LeftRunning_WithoutDetachKilled', async () => {
+    const shared = await fake.start({ flags: ['--serve-others'] });
+    const began = Date.now();
+    await shared.client.dispose(TestTimeouts.Unexpected, { detach: true });
+    assert.ok(Date.now() - began < TestTimeouts.Unexpected / 2, 'detach should not wait for the whole timeout');
+    assert.equal(isAlive(shared.client.pid!), true, 'a sidecar that serves other clients must not be killed');
+
+    const alone = await fake.start({ flags: ['--serve-others'] });
+    await alone.client.dispose(500);
+    assert.equal(alone.client.exitStatus?.signal, 'SIGKILL', 'without detach, a sidecar still running at the deadline is killed');
+  });
+
   it('dispose_SidecarHangsOnShutdown_KillsItOnceTheTimeoutPasses', async () => {
     const { client } = await fake.start({ flags: ['--hang-on-shutdown'] });
     const exits: SidecarExit[] = [];

@@ -2,7 +2,7 @@
 // Do not edit: change the schema and run `npm run generate:ts` at the repository root.
 /* eslint-disable */
 
-import { NotificationType, NotificationType0, ParameterStructures, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import { NotificationType, NotificationType0, ParameterStructures, RequestType } from 'vscode-jsonrpc';
 import type { SidecarConfig } from './sidecarConfig';
 
 /** The contract version this file describes: the newest InitializeResult.protocolVersion (older ones stay valid answers). */
@@ -908,7 +908,7 @@ export namespace DiagnoseRequest {
 export namespace ShutdownRequest {
   export const method = "shutdown" as const;
   export const messageDirection: MessageDirection = "client-to-server";
-  export const type = new RequestType0<null, void>(method);
+  export const type = new RequestType<ShutdownParams, null, void>(method, ParameterStructures.byName);
   /** The error codes this request may answer with. */
   export const errorCodes = [ErrorCodes.InvalidRequest, ErrorCodes.InvalidParams, ErrorCodes.InternalError, ErrorCodes.NotInitialized, ErrorCodes.ShuttingDown] as const;
   export type ErrorCode = (typeof errorCodes)[number];
@@ -970,7 +970,7 @@ export interface RequestMap {
   logs: { params: LogsParams; result: LogsResult };
   subscribe: { params: SubscribeParams; result: SubscribeResult };
   diagnose: { params: DiagnoseParams; result: DiagnoseResult };
-  shutdown: { params: undefined; result: null };
+  shutdown: { params: ShutdownParams; result: null };
 }
 
 /** Params of every notification, by method name. */
