@@ -102,13 +102,29 @@ export interface FailureFacts {
  */
 export function presentBackendFailure(failure: FailureFacts, where?: string): ErrorPresentation {
   const name = where ? `${failure.status.backend} (${where})` : failure.status.backend;
-  const output = failure.headline !== undefined ? ` Last output: ${failure.headline}` : '';
+  const hint = exitHint(failure.status);
+  const cause = hint !== undefined ? `: ${hint.replace(/[.\s]+$/, '')}` : '';
+  // The hint usually quotes the line that says why; then the line again is noise.
+  const output = failure.headline !== undefined && !hint?.includes(failure.headline) ? ` Last output: ${failure.headline}` : '';
   return {
     severity: 'error',
-    message: oneLine(`Backend ${name} ${failureSentence(failure.status)}.${output}`, 400),
+    message: oneLine(`Backend ${name} ${failureSentence(failure.status)}${cause}.${output}`, 400),
     actions: ['showLogs', 'openConfig'],
     backend: failure.status.backend,
   };
+}
+
+/**
+ * The last exit's cause in words (protocol 1.1), when that exit is what the failure is about and the
+ * hint says more than the sentence: a start that could not spawn or a startup timeout has an older
+ * exit, or one the sidecar caused and the sentence already says; a plain exit code's hint only
+ * repeats the code and the last line.
+ */
+function exitHint(status: Pick<BackendStatus, 'lastError' | 'lastExit'>): string | undefined {
+  const exit = status.lastExit;
+  if (!exit?.hint || exit.cause === 'exit-code' || exit.cause === 'exited') return undefined;
+  const code = status.lastError?.code;
+  return code === undefined || code === ErrorCodes.ExitedBeforeHealthy || code === ErrorCodes.TooManyRestarts ? exit.hint : undefined;
 }
 
 /** "could not start: command \"x\" not found", "exited with code 1 before it became healthy", …: no codes. */

@@ -130,7 +130,7 @@ describe('Extension activation with the real sidecar (integration, fake vscode)'
     await new Promise((r) => setTimeout(r, 300));
 
     assert.deepEqual(fake.messages, [{
-      severity: 'error', message: 'Backend api exited with code 1 before it became healthy. Last output: ModuleNotFoundError: No module named fastapi', items: ['Show Logs', 'Open Config'],
+      severity: 'error', message: 'Backend api exited with code 1 before it became healthy: ModuleNotFoundError: No module named fastapi: install it in the backend\'s Python environment, or point searchPaths at the environment that has it.', items: ['Show Logs', 'Open Config'],
     }]);
     const tooltip = (fake.statusBarItems.find((i) => i.visible)!.tooltip as { value: string }).value;
     // stdout and stderr are read apart: either order is what the process printed.

@@ -105,6 +105,27 @@ describe('Extension activation (fake vscode, fake sidecars)', () => {
     assert.match(tooltip, /```text\nTraceback \(most recent call last\):\nModuleNotFoundError: No module named 'fastapi'\n```/);
   });
 
+  it('ExitsBeforeHealthyWithAnExitHint_TheNotificationSaysTheCauseInWords_NoProtocolCode', async () => {
+    folder('app', { '.vscode/backends.json': config({ api: { command: 'python3', autoStart: true } }) });
+    await activate(1);
+    const client = clients[0]!;
+    const missing = 'ModuleNotFoundError: No module named \'fastapi\'';
+    client.output.set('api', outputLines('Traceback (most recent call last):', missing));
+    const hint = `${missing}: install it in the backend's Python environment, or point searchPaths at the environment that has it`;
+
+    client.change('stopped', { state: 'starting' });
+    client.change('starting', {
+      state: 'failed',
+      lastExit: { code: 1, signal: null, at: '2025-01-01T00:00:00.000Z', cause: 'missing-module', hint },
+      lastError: { code: ErrorCodes.ExitedBeforeHealthy, message: 'exited with code 1 before it became healthy' },
+    });
+
+    await until(() => errors().length > 0, 'the notification');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(errors().map((m) => m.message), [`Backend api exited with code 1 before it became healthy: ${hint}.`]);
+    assert.doesNotMatch(errors()[0]!.message, /-32\d{3}|missing-module/);
+  });
+
   it('SidecarChannel_EachTransitionOnce_TheSidecarsOwnTransitionLineLeftOut_LevelsKept', async () => {
     folder('app', { 'backends.json': config({ api: { command: 'python3' } }) });
     await activate(1);

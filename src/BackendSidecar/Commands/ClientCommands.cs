@@ -200,7 +200,20 @@ internal static class StatusTable
         var text = new System.Text.StringBuilder();
         foreach (var row in rows)
             text.AppendLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+        foreach (var b in backends)
+            if (ExitHint(b!) is { } hint) text.AppendLine($"{b!["backend"]}: last exit: {hint}");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The last exit's cause in words (protocol 1.1), except a stop on request: the sidecar ended it and nothing brought it
+    /// back (a backend stopped after failing health checks or a timeout restarts or fails, so it is not left stopped).
+    /// </summary>
+    private static string? ExitHint(JsonNode backend)
+    {
+        if (backend["lastExit"] is not JsonObject exit || exit["hint"] is not { } hint) return null;
+        var stoppedOnRequest = exit["cause"]?.GetValue<string>() == "stopped-by-sidecar" && backend["state"]?.GetValue<string>() == "stopped";
+        return stoppedOnRequest ? null : hint.GetValue<string>();
     }
 
     /// <summary>As pm2: the largest whole unit (45s, 12m, 3h, 2d).</summary>
