@@ -36,9 +36,15 @@ internal static class SidecarCli
         if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    // A test run started in the background of a non-interactive shell inherits SIGINT as ignored, and so would the
+    // sidecar: a person's Ctrl+C is what these tests play, so the sidecar starts with SIGINT at its default. GNU env
+    // resets it and then execs, keeping the pid.
+    private static readonly bool ResetSigint = OperatingSystem.IsLinux() && File.Exists("/usr/bin/env");
+
     private static Command Command(string[] args, string? folders = null) =>
-        CliWrap.Cli.Wrap(SidecarApp.Path)
-            .WithArguments(args)
+        (ResetSigint
+            ? CliWrap.Cli.Wrap("/usr/bin/env").WithArguments(["--default-signal=INT", SidecarApp.Path, .. args])
+            : CliWrap.Cli.Wrap(SidecarApp.Path).WithArguments(args))
             .WithValidation(CommandResultValidation.None)
             // Whatever the test runner's environment, the output is piped: colours must come from that alone. Without
             // folders of its own, each run gets a fresh runtime folder, so that parallel runs of one configuration never
