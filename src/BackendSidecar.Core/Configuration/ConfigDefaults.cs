@@ -1,6 +1,6 @@
 namespace BackendSidecar.Core.Configuration;
 
-/// <summary>Defaults of the configuration format (../shared/CONTRACT.md, protocol/sidecar-config.schema.json).</summary>
+/// <summary>Defaults of the configuration format (protocol/README.md, protocol/sidecar-config.schema.json).</summary>
 public static class ConfigDefaults
 {
     public const int ExpectStatus = 200;

@@ -4,7 +4,7 @@ using BackendSidecar.Core.Configuration.Schema;
 namespace BackendSidecar.Core.Configuration;
 
 /// <summary>
-/// Loads a configuration (../shared/CONTRACT.md, "Configuration") from a file or from JSON sent inline by <c>initialize</c>:
+/// Loads a configuration (protocol/README.md, "Configuration") from a file or from JSON sent inline by <c>initialize</c>:
 /// validates it against the embedded <see cref="ConfigSchema"/>, applies the profile, expands variables, resolves
 /// relative paths against the config folder and checks what a schema cannot (dependsOn, URLs, regexes).
 /// </summary>

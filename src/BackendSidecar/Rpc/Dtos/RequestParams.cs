@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace BackendSidecar.Rpc.Dtos;
 
-// Request params exactly as ../shared/CONTRACT.md names them; wrong types and missing required members are -32602.
+// Request params exactly as protocol/README.md names them; wrong types and missing required members are -32602.
 
 public sealed record ClientInfo([property: JsonRequired] string Name, string? Version = null);
 
