@@ -13,7 +13,13 @@ internal sealed class CrashDetection : Scenario
 
     public override void Run(BenchContext context, ScenarioReport report)
     {
-        var work = context.Artifacts.NewWorkDirectory(Name);
+        var samples = MeasureKillToStatusChanged(context, context.Artifacts.NewWorkDirectory(Name));
+        report.Samples("SIGKILL -> statusChanged received", "ms", samples, "median < 2 ms", s => s.Median < 2);
+    }
+
+    /// <summary>Starts one backend, SIGKILLs it and times the statusChanged, a few warm-up rounds first.</summary>
+    internal static List<double> MeasureKillToStatusChanged(BenchContext context, string work)
+    {
         // Restart policy never: the crash ends in failed, and the next start is ours.
         using var sidecar = BenchSidecar.Start(context, work, new JsonObject { ["b"] = Backends.Config(context, work, "b", "sleep") });
 
@@ -31,7 +37,6 @@ internal sealed class CrashDetection : Scenario
             var (failed, _) = sidecar.WaitForState(next, "b", "failed");
             if (i >= 0) samples.Add(Clock.Ms(killedAt, failed.Timestamp));
         }
-
-        report.Samples("SIGKILL -> statusChanged received", "ms", samples, "median < 2 ms", s => s.Median < 2);
+        return samples;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using BackendSidecar.Bench.Measure;
 using BackendSidecar.Bench.Report;
 
@@ -24,22 +23,7 @@ internal sealed class CrashDetectionBusyMachine : Scenario
         var bystanders = StartBystanders(Bystanders);
         try
         {
-            using var sidecar = BenchSidecar.Start(context, work, new JsonObject { ["b"] = Backends.Config(context, work, "b", "sleep") });
-
-            var samples = new List<double>();
-            var warmUp = 3;
-            for (var i = -warmUp; i < context.Iterations(40, 10); i++)
-            {
-                var cursor = sidecar.Client.NotificationCount;
-                sidecar.Start("b");
-                var (running, next) = sidecar.WaitForState(cursor, "b", "running");
-                var pid = running.Pid ?? throw new InvalidOperationException("running without a pid");
-
-                var killedAt = Clock.Now();
-                if (Native.kill(pid, Native.SIGKILL) != 0) throw new InvalidOperationException($"kill {pid} failed");
-                var (failed, _) = sidecar.WaitForState(next, "b", "failed");
-                if (i >= 0) samples.Add(Clock.Ms(killedAt, failed.Timestamp));
-            }
+            var samples = CrashDetection.MeasureKillToStatusChanged(context, work);
 
             report.Samples($"SIGKILL -> statusChanged received, {Bystanders} other processes", "ms", samples, "median < 2 ms", s => s.Median < 2);
         }
