@@ -153,12 +153,12 @@ public sealed partial class ConfigLoaderTests
     public void Parse_RelativePaths_ResolveAgainstConfigFolder()
     {
         var api = ParseApi("""
-            "command": "x", "cwd": "server", "envFile": "../shared/.env", "searchPaths": [".venv/bin", "/opt/py/bin"],
+            "command": "x", "cwd": "server", "envFile": "../common/.env", "searchPaths": [".venv/bin", "/opt/py/bin"],
             "log": {"file": "logs/api.log"}
             """);
 
         Assert.Equal("/srv/app/server", api.Cwd);
-        Assert.Equal("/srv/shared/.env", api.EnvFile);
+        Assert.Equal("/srv/common/.env", api.EnvFile);
         Assert.Equal(["/srv/app/.venv/bin", "/opt/py/bin"], api.SearchPaths);
         Assert.Equal("/srv/app/logs/api.log", api.Log.File);
     }
