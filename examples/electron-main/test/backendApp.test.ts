@@ -29,6 +29,19 @@ describe('Electron main-process example (fake Electron, real sidecar)', function
     pids.clear();
   });
   after(() => folder.remove());
+  // The sidecars inherit this process's environment: their state and attach sockets go to the test's
+  // folder, not to the user's ~/.local/state and runtime folder.
+  const saved = { XDG_STATE_HOME: process.env.XDG_STATE_HOME, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR };
+  before(() => {
+    process.env.XDG_STATE_HOME = join(folder.dir, 'state');
+    process.env.XDG_RUNTIME_DIR = join(folder.dir, 'run');
+  });
+  after(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
 
   function start(options: Partial<BackendAppOptions> & { configPath: string }): Started {
     const app = new FakeApp();
