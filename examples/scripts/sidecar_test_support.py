@@ -52,12 +52,24 @@ def is_alive(pid):
     return text[text.rindex(")") + 2] != "Z"
 
 
+#: Where a sidecar keeps its logs and state (XDG_STATE_HOME) and its attach socket (XDG_RUNTIME_DIR).
+USER_FOLDERS = {"XDG_STATE_HOME": "state", "XDG_RUNTIME_DIR": "run"}
+
+
 class DemoConfig:
-    """A temporary folder with a configuration whose backend "api" is the demo backend on a free port."""
+    """A temporary folder with a configuration whose backend "api" is the demo backend on a free port.
+
+    Until cleanup, the sidecars this process spawns keep their logs, state and attach socket in it too
+    (XDG_STATE_HOME, XDG_RUNTIME_DIR), not in the user's ~/.local/state.
+    """
 
     def __init__(self):
         self._folder = tempfile.TemporaryDirectory(prefix="sidecar-script-test-")
         self.dir = self._folder.name
+        self._saved_env = {name: os.environ.get(name) for name in USER_FOLDERS}
+        for name, sub in USER_FOLDERS.items():
+            os.environ[name] = os.path.join(self.dir, sub)
+            os.mkdir(os.environ[name], 0o700)
         self.port = free_port()
         self.path = self.write({"api": self.demo_backend(self.port)})
 
@@ -84,4 +96,9 @@ class DemoConfig:
         return path
 
     def cleanup(self):
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         self._folder.cleanup()

@@ -84,6 +84,15 @@ class SidecarClientTests(unittest.TestCase):
         self.assertEqual(sidecar.returncode, 0)
         self.assertFalse(is_alive(sidecar_pid))
 
+    def test_the_sidecar_keeps_its_log_files_in_the_test_folder_not_in_the_users_state_folder(self):
+        with self.client() as sidecar:
+            sidecar.start("api")
+            sidecar.stop("api")
+        state = os.environ["XDG_STATE_HOME"]
+        self.assertTrue(state.startswith(self.config.dir), state)
+        logs = [name for _, _, names in os.walk(os.path.join(state, "backend-sidecar")) for name in names]
+        self.assertIn("api.log", logs)
+
     def test_notifications_interleaved_with_requests_crash_then_restart_with_new_args(self):
         with self.client() as sidecar:
             listener = sidecar.listen()

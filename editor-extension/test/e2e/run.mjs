@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodeServer } from './lib/code-server.mjs';
-import { alive, commandLine, excerpt, killGroup, parentPid, processesIn, runBounded, waitUntil } from './lib/processes.mjs';
+import { alive, childrenOf, commandLine, descendsFrom, excerpt, killGroup, parentPid, processesIn, runBounded, sleep, waitUntil } from './lib/processes.mjs';
 import { obtainVsix } from './lib/vsix.mjs';
 import { Workbench } from './lib/workbench.mjs';
 import { makeWorkspace } from './lib/workspace.mjs';
@@ -39,7 +39,7 @@ const shot = (name) => path.join(SHOTS, name);
 
 const results = []; // {name, ok, reason, secs}
 let failedAlready = false;
-const run = { dir: null, server: null, bench: null, workspace: null, pidFile: null, backendPids: new Set() };
+const run = { dir: null, server: null, bench: null, second: null, chromium: null, workspace: null, pidFile: null, backendPids: new Set() };
 
 // Runs one test. After a failure the later steps of the scenario are skipped (they depend on it);
 // `always` steps (the teardown checks) run regardless.
@@ -141,8 +141,8 @@ async function scenario() {
   await test('VS Code opens the workspace', async () => {
     const url = await run.server.start(run.workspace);
     log(`code-server at ${url} (pgid ${run.server.child.pid})`);
-    const { chromium } = createRequire(path.join(INSTALL_DIR, 'package.json'))('playwright-core');
-    run.bench = await Workbench.open({ chromium, executablePath: CHROMIUM, runDir: run.dir, url, folder: run.workspace, log });
+    run.chromium = createRequire(path.join(INSTALL_DIR, 'package.json'))('playwright-core').chromium;
+    run.bench = await Workbench.open({ chromium: run.chromium, executablePath: CHROMIUM, runDir: run.dir, url, folder: run.workspace, log });
     await run.bench.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'backend.py' }).first()
       .waitFor({ state: 'visible', timeout: 60_000 });
   });
@@ -223,6 +223,65 @@ async function scenario() {
     await run.bench.screenshot(shot('09-started.png'));
   });
 
+  // A second window on the same folder, as a person opens the project again: a second code-server
+  // (its own user data dir, server and extension host). Its extension spawns `serve --config` for the same file, which finds
+  // the first window's sidecar by its attach socket and relays to it instead of starting the backend.
+  let relay;
+  await test('a second window on the same folder attaches to the running sidecar: the same backend pid, one set of backends, no port fight', async () => {
+    const supervisor = parentPid(pid);
+    await run.bench.takeStates();
+    const server = new CodeServer({ installDir: INSTALL_DIR, runDir: run.dir, log, name: 'second' });
+    run.second = { server, bench: null };
+    const url = await server.start(run.workspace);
+    log(`second code-server at ${url} (pgid ${server.child.pid})`);
+    run.second.bench = await Workbench.open({ chromium: run.chromium, executablePath: CHROMIUM, runDir: run.dir, url, folder: run.workspace, log, name: 'second' });
+    const bench = run.second.bench;
+    await bench.waitForState(BACKEND, 'running', 90_000);
+    await bench.recordStates(BACKEND);
+    const tooltip = await bench.hoverStatusItem(BACKEND);
+    log(`second window's tooltip: ${tooltip.replace(/\s+/g, ' ')}`);
+    if (!new RegExp(`PID: ${pid}\\b`).test(tooltip)) throw new Error(`the second window's tooltip does not show the running backend's pid ${pid}: ${tooltip}`);
+    await bench.screenshot(shot('10-second-window.png'));
+
+    const sidecars = processesIn(run.dir).filter((p) => p.cmd.includes('/sidecar/backend-sidecar'));
+    const backends = processesIn(run.dir).filter((p) => p.cmd.includes('backend.py'));
+    if (backends.length !== 1 || backends[0].pid !== pid || parentPid(pid) !== supervisor) {
+      throw new Error(`expected one backend, ${pid}, child of the first sidecar ${supervisor}; found ${backends.map((p) => `${p.pid} (parent ${parentPid(p.pid)})`).join(', ')}`);
+    }
+    const others = sidecars.filter((p) => p.pid !== supervisor);
+    if (others.length !== 1 || !descendsFrom(others[0].pid, server.child.pid)) {
+      throw new Error(`expected the first sidecar ${supervisor} and one sidecar process of the second window; found ${sidecars.map((p) => `${p.pid} ${p.cmd}`).join('; ')}`);
+    }
+    relay = others[0].pid;
+    // It relays to the first one: it supervises nothing of its own.
+    const children = childrenOf(relay);
+    if (children.length) throw new Error(`the second window's sidecar ${relay} has child processes (${children.map((c) => `${c} ${commandLine(c)}`).join('; ')}): it started backends of its own`);
+    const sockets = fs.readdirSync(path.join(run.dir, 'xdg/runtime/backend-sidecar')).filter((f) => f.endsWith('.sock'));
+    if (sockets.length !== 1) throw new Error(`expected one attach socket, found ${sockets.join(', ') || 'none'}`);
+    const firstStates = await run.bench.takeStates();
+    if (firstStates.some((st) => st !== 'running')) throw new Error(`the first window's api left "running" while the second attached: ${firstStates.join(' -> ')}`);
+    if (Number(fs.readFileSync(run.pidFile, 'utf8')) !== pid) throw new Error('the backend was started again (its pid file changed)');
+    log(`second window: backend ${pid} under the first sidecar ${supervisor}; the second window's sidecar process ${relay} (${commandLine(relay)}) only relays`);
+  });
+
+  await test('closing the second window leaves the backend running for the first one', async () => {
+    const { server, bench } = run.second;
+    await bench.close();
+    await server.stop();
+    run.second = null;
+    await waitUntil(() => !alive(relay), { timeoutMs: 15_000, what: `the second window's sidecar process ${relay} to exit` });
+    await sleep(2000); // a stop the detach caused would show by now
+    if (!alive(pid)) throw new Error(`the backend ${pid} stopped when the second window closed`);
+    if (Number(fs.readFileSync(run.pidFile, 'utf8')) !== pid) throw new Error('the backend was restarted when the second window closed');
+    const states = await run.bench.takeStates();
+    if (states.some((st) => st !== 'running')) throw new Error(`the first window's api left "running" when the second window closed: ${states.join(' -> ')}`);
+    await run.bench.waitForState(BACKEND, 'running', 5_000);
+    const tooltip = await run.bench.hoverStatusItem(BACKEND);
+    if (!new RegExp(`PID: ${pid}\\b`).test(tooltip)) throw new Error(`the first window's tooltip does not show pid ${pid}: ${tooltip}`);
+    await run.bench.screenshot(shot('11-second-window-closed.png'));
+    await run.bench.page.mouse.move(640, 300);
+  });
+
   // A backend that fails on its own: a second one, with a mistyped command and autoStart, added to
   // the configuration as a person would. The config watcher starts a new session, which starts it.
   await test('an autoStart backend that cannot start shows one error notification in words, with "Show Logs" and "Open Config"', async () => {
@@ -239,12 +298,12 @@ async function scenario() {
     await new Promise((r) => setTimeout(r, 2000)); // a second notification (one per retry) would show by now
     const toasts = await run.bench.page.locator('.notifications-toasts .notification-list-item-message', { hasText: BROKEN }).count();
     if (toasts !== 1) throw new Error(`expected one notification about ${BROKEN}, found ${toasts}`);
-    await run.bench.screenshot(shot('10-failure-notification.png'));
+    await run.bench.screenshot(shot('12-failure-notification.png'));
     const tooltip = await run.bench.hoverStatusItem(BROKEN);
     log(`tooltip: ${tooltip.replace(/\s+/g, ' ')}`);
     if (/-32\d{3}/.test(tooltip)) throw new Error(`the tooltip shows a protocol code: ${tooltip}`);
     if (!/could not start/.test(tooltip)) throw new Error(`the tooltip does not say what happened: ${tooltip}`);
-    await run.bench.screenshot(shot('11-failure-tooltip.png'));
+    await run.bench.screenshot(shot('13-failure-tooltip.png'));
     await run.bench.page.mouse.move(640, 300);
     await run.bench.waitForState(BACKEND, 'running', 30_000); // the reload brought api back
   });
@@ -257,7 +316,7 @@ async function scenario() {
       return p && p.channel === `Backend: ${BROKEN}` && p;
     }, { timeoutMs: 15_000, what: `the Output panel to show channel "Backend: ${BROKEN}"` });
     log(`Output panel, channel "${panel.channel}": ${panel.text.split('\n').slice(-2).join(' / ')}`);
-    await run.bench.screenshot(shot('12-failure-logs.png'));
+    await run.bench.screenshot(shot('14-failure-logs.png'));
   });
 
   // A backends.json of its own (in sub/.vscode, which the extension's config watcher does not follow):
@@ -282,7 +341,7 @@ async function scenario() {
       }
     }
     log(`suggestions: ${labels.join(', ')}`);
-    await run.bench.screenshot(shot('13-schema-completion.png'));
+    await run.bench.screenshot(shot('15-schema-completion.png'));
     // The suggest widget lists what fits on screen, alphabetically: the first of the backend's properties.
     for (const expected of ['args', 'autoStart', 'command', 'dependsOn']) {
       if (!labels.includes(expected)) throw new Error(`no "${expected}" among the suggestions: ${labels.join(', ') || '(none)'}`);
@@ -294,6 +353,11 @@ async function scenario() {
 // Closes the browser and code-server's process group (which holds the extension host and the
 // sidecar), then checks that nothing of this run is left: no backend, sidecar, editor or browser.
 async function teardown() {
+  if (run.second) {
+    await run.second.bench?.close();
+    await run.second.server.stop();
+    run.second = null;
+  }
   if (run.bench) {
     if (run.bench.consoleErrors.length) log(`browser console errors: ${run.bench.consoleErrors.length} (first: ${run.bench.consoleErrors[0].slice(0, 200)})`);
     await run.bench.close();

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import { activateWith, type ActiveExtension } from '../../src/activation';
 import { FakeVscode } from '../unit/fakeVscode';
 import { MemorySecrets } from '../unit/memorySecrets';
 import { TempDir } from '../unit/tempDir';
-import { TestTimeouts, builtSidecar, freePort, isAlive, killIfAlive, nextEvent, pythonBackend, statusOf, webConfig } from './realSidecar';
+import { TestTimeouts, builtSidecar, freePort, isAlive, isolatedEnv, killIfAlive, nextEvent, pythonBackend, statusOf, webConfig } from './realSidecar';
 
 // The whole extension as activate() wires it, on a fake `vscode` module, driving the real sidecar:
 // the status bar follows a real backend through start, crash, recovery, a palette restart and stop.
@@ -17,8 +18,18 @@ describe('Extension activation with the real sidecar (integration, fake vscode)'
   let active: ActiveExtension | undefined;
   const pids = new Set<number>();
 
+  // activate() spawns the sidecar with this process's environment: its logs, state and attach socket go
+  // to the test's folder, not to the user's ~/.local/state.
+  const userFolders = ['XDG_STATE_HOME', 'XDG_RUNTIME_DIR'] as const;
+  const savedEnv = new Map<string, string | undefined>();
+
   beforeEach(() => {
     dir = new TempDir();
+    const isolated = isolatedEnv(dir.path);
+    for (const name of userFolders) {
+      savedEnv.set(name, process.env[name]);
+      process.env[name] = isolated[name];
+    }
     fake = new FakeVscode();
     fake.workspaceFolders = [{ uri: { fsPath: dir.path } }];
     fake.settings['backendSidecar.sidecarPath'] = builtSidecar();
@@ -32,6 +43,10 @@ describe('Extension activation with the real sidecar (integration, fake vscode)'
       for (const pid of pids) killIfAlive(pid);
       pids.clear();
       active = undefined;
+      for (const [name, value] of savedEnv) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
       dir.remove();
     }
   });
@@ -93,6 +108,9 @@ describe('Extension activation with the real sidecar (integration, fake vscode)'
     await statusOf(controller, 'web', (s) => s.state === 'stopped');
     assert.deepEqual(shownTexts(), ['$(circle-slash) web: stopped']);
     assert.deepEqual(fake.messages, []);
+    // The backend's log file is in the test's folder (XDG_STATE_HOME above), not in ~/.local/state.
+    const stateFiles = readdirSync(join(dir.path, 'state', 'backend-sidecar'), { recursive: true }).map(String);
+    assert.ok(stateFiles.some((f) => f.endsWith('web.log')), `files: ${stateFiles.join(', ')}`);
   });
 
   it('AutoStartCommandNotFound_OneErrorNotificationInWords_SearchedPathsInTheChannelAtErrorLevel', async () => {

@@ -69,13 +69,15 @@ export class BackendController {
    * Removes the handlers, then ends the sidecar: shutdown stops every backend gracefully (SIGTERM,
    * then SIGKILL after its stop.timeoutMs), then exit; the sidecar is killed if it has not gone
    * within `timeoutMs`. Give a timeout that covers the backends' stop.timeoutMs.
+   * When other clients share the sidecar (another app or an editor window on the same configuration
+   * file: protocol 1.1, "Attach"), shutdown only detaches this app and the sidecar is left serving them.
    */
   async dispose(timeoutMs: number): Promise<void> {
     for (const channel of [BackendChannels.start, BackendChannels.stop, BackendChannels.restart, BackendChannels.status]) {
       this.registeredOn?.removeHandler(channel);
     }
     this.registeredOn = undefined;
-    await this.client.dispose(timeoutMs);
+    await this.client.dispose(timeoutMs, { detach: true });
     this.renderers.clear();
   }
 

@@ -29,6 +29,19 @@ describe('Electron main-process example (fake Electron, real sidecar)', function
     pids.clear();
   });
   after(() => folder.remove());
+  // The sidecars inherit this process's environment: their state and attach sockets go to the test's
+  // folder, not to the user's ~/.local/state and runtime folder.
+  const saved = { XDG_STATE_HOME: process.env.XDG_STATE_HOME, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR };
+  before(() => {
+    process.env.XDG_STATE_HOME = join(folder.dir, 'state');
+    process.env.XDG_RUNTIME_DIR = join(folder.dir, 'run');
+  });
+  after(() => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
 
   function start(options: Partial<BackendAppOptions> & { configPath: string }): Started {
     const app = new FakeApp();
@@ -104,6 +117,36 @@ describe('Electron main-process example (fake Electron, real sidecar)', function
     assert.equal(isAlive(sidecarPid), false);
     assert.equal(isAlive(again.result.pid), false);
     assert.equal(ipc.handlers.size, 0);
+  });
+
+  // Two apps (or an app and an editor window) on one configuration file share one sidecar (protocol
+  // 1.1, "Attach"): the second one's sidecar relays to the first one's, and quitting either only
+  // detaches it while the other is still there.
+  it('runBackendApp_ASecondAppOnTheSameConfig_SharesTheBackend_QuittingTheFirstLeavesItRunningForTheSecond', async () => {
+    const { configPath } = await folder.writeApiConfig();
+    const first = start({ configPath });
+    const status = (await first.running.ready)!;
+    pids.add(status.pid!);
+    const firstSidecar = first.running.controller!.client.pid!;
+    pids.add(firstSidecar);
+    const second = start({ configPath });
+    const shared = await second.running.ready;
+    assert.deepEqual([shared?.state, shared?.pid], ['running', status.pid], 'the second app reaches the running backend, not a second one');
+
+    (first.app.windows.at(-1) as FakeWindow).close();
+    await withTimeout(first.running.closed, TestTimeouts.Unexpected);
+    assert.equal(first.app.quitted, true);
+    assert.equal(isAlive(status.pid!), true, 'the backend keeps running for the second app');
+    const all = await second.ipc.invoke(BackendChannels.status);
+    assert.deepEqual(all.ok && all.result.backends.map((b: any) => [b.state, b.pid]), [['running', status.pid]]);
+
+    // The last one to quit stops it, and the first app's sidecar ends with it.
+    (second.app.windows.at(-1) as FakeWindow).close();
+    await withTimeout(second.running.closed, TestTimeouts.Unexpected);
+    const deadline = Date.now() + TestTimeouts.Unexpected;
+    while ((isAlive(status.pid!) || isAlive(firstSidecar)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(isAlive(status.pid!), false, 'the backend stops with the last app');
+    assert.equal(isAlive(firstSidecar), false, 'the shared sidecar ends with the last app');
   });
 
   it('runBackendApp_BackendExitsBeforeHealthy_SplashGetsTheErrorAndTheAppQuitsWithNothingLeft', async () => {

@@ -62,15 +62,30 @@ internal static class ClientCommands
         }
     }
 
+    /// <summary>How long <c>status</c> waits for a second resource sample, as <c>docker stats</c> waits for its second reading.</summary>
+    private static readonly TimeSpan CpuWait = TimeSpan.FromSeconds(2);
+
     private static async Task<int> StatusAsync(EndpointClient client, CommandLine options, TextWriter stdout)
     {
         var result = (await client.RequestAsync("status"))!;
+        // CPU is the time used between two samples, and the sidecar takes at most one per health interval (1 s by default):
+        // the first status of a backend has only one. Asking again once the interval has passed gives the figure.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (AwaitsSecondSample(result) && waited.Elapsed < CpuWait)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+            result = (await client.RequestAsync("status"))!;
+        }
         if (options.Json)
             await stdout.WriteLineAsync(result.ToJsonString());
         else
             await stdout.WriteAsync(StatusTable.Format(result["backends"]!.AsArray()));
         return 0;
     }
+
+    /// <summary>A backend sampled once: resources with no CPU figure yet (null when it has nothing to sample).</summary>
+    private static bool AwaitsSecondSample(JsonNode status) =>
+        status["backends"]!.AsArray().Any(b => b!["resources"] is JsonObject r && r["cpuPercent"] is null);
 
     private static async Task<int> ControlAsync(EndpointClient client, CommandLine options, TextWriter stdout)
     {
@@ -202,6 +217,9 @@ internal static class StatusTable
             text.AppendLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
         foreach (var b in backends)
             if (ExitHint(b!) is { } hint) text.AppendLine($"{b!["backend"]}: last exit: {hint}");
+        var unmeasured = backends.Where(b => b!["resources"] is JsonObject r && r["cpuPercent"] is null).Select(b => b!["backend"]).ToList();
+        if (unmeasured.Count > 0)
+            text.AppendLine($"CPU -: {string.Join(", ", unmeasured)} sampled once so far (at most one sample per health interval); run status again for a figure");
         return text.ToString();
     }
 
@@ -225,10 +243,12 @@ internal static class StatusTable
         _ => $"{ms / 86_400_000}d",
     };
 
+    /// <summary>A number, a space and an upper-case unit of 1024 bytes (20.9 MB), as the editor's tooltip shows memory.</summary>
     public static string Bytes(long bytes) => bytes switch
     {
-        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#}kb"),
-        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#}mb"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.##}gb"),
+        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB"),
+        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.##} GB"),
     };
 }

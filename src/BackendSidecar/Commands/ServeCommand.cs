@@ -24,11 +24,22 @@ internal static class ServeCommand
         if (options.ConfigPath is { } configPath && !options.New && await EndpointBridge.TryConnectAsync(configPath) is { } live)
             return await EndpointBridge.RunAsync(live, options.ParentPid);
 
+        var input = PipeReader.Create(Console.OpenStandardInput(), new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        // Without --config, the host names the file in initialize: a live sidecar for it gets the host too, first message included.
+        if (options.ConfigPath is null && !options.New)
+        {
+            var named = FirstRequest.InitializeConfigPathAsync(input, options.MaxMessageBytes);
+            var parentGone = options.ParentPid is { } parent ? ParentProcess.WaitForExitAsync(parent) : Task.Delay(Timeout.Infinite);
+            // Nothing started yet: a host that died before its first message leaves nothing to stop.
+            if (await Task.WhenAny(named, parentGone).ConfigureAwait(false) != named) return 0;
+            if (await named.ConfigureAwait(false) is { } namedPath && await EndpointBridge.TryConnectAsync(namedPath) is { } attached)
+                return await EndpointBridge.RunAsync(attached, options.ParentPid, input.AsStream());
+        }
+
         using var loggerFactory = SidecarLogging.Create(options.LogLevel);
         var logger = loggerFactory.CreateLogger("BackendSidecar.Serve");
         await using var session = new SidecarSession(options, loggerFactory);
 
-        var input = PipeReader.Create(Console.OpenStandardInput(), new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         var output = PipeWriter.Create(Console.OpenStandardOutput());
         await using var attachment = new ServeAttachment(options, loggerFactory);
         var serving = ServeAsync(options, session, input, output, logger, () => attachment.Open(session));

@@ -22,10 +22,11 @@ internal static class EndpointBridge
         }
     }
 
-    public static async Task<int> RunAsync(Stream live, int? parentPid)
+    /// <param name="stdin">The host's input, when part of it was already read (and kept) to learn where to attach.</param>
+    public static async Task<int> RunAsync(Stream live, int? parentPid, Stream? stdin = null)
     {
         await using var connection = live.ConfigureAwait(false);
-        var stdin = Console.OpenStandardInput();
+        stdin ??= Console.OpenStandardInput();
         var stdout = Console.OpenStandardOutput();
         var fromSidecar = CopyAsync(live, stdout);
         var toSidecar = Task.Run(async () =>

@@ -156,4 +156,64 @@ public sealed class AttachTests
         Assert.Equal(0, status.Int("restartCount"));
         Assert.True(ProcessProbe.IsAlive(running.Int("pid")));
     }
+
+    /// <summary>
+    /// A host that spawns plain <c>serve</c> and names the file in <c>initialize</c> (as the Electron example and the
+    /// TypeScript client do) is a second window too: it reaches the live sidecar instead of starting the backends again.
+    /// </summary>
+    [Fact]
+    public async Task AServeWithoutConfig_InitializedWithTheSameConfigPath_Attaches_SoThereIsNoPortFight()
+    {
+        using var work = new TestWorkspace();
+        var api = BackendConfigs.TestBackend(TestWorkspace.FreePort());
+        api["autoStart"] = true;
+        var config = work.WriteConfig(new JsonObject { ["api"] = api });
+        await using var first = SidecarClient.Start(work, WireFraming.Ndjson, ["--config", config]);
+        var cursor = first.Cursor();
+        await first.InitializeAsync();
+        var running = await cursor.NextStatusAsync("api", "running");
+
+        await using var second = SidecarClient.Start(work, WireFraming.Header);
+        var initialized = await second.InitializeAsync(configPath: config, protocolVersion: "1.1");
+
+        var status = (await second.CallAsync("status"))!.Arr("backends")[0]!;
+        Assert.Equal("running", initialized.Arr("backends")[0]!.Str("state"));
+        Assert.Equal(running.Int("pid"), status.Int("pid"));
+        Assert.Equal(0, status.Int("restartCount"));
+        // Its shutdown detaches, as any attached client's: the first one still has its backend.
+        await DetachAsync(second);
+        Assert.True(ProcessProbe.IsAlive(running.Int("pid")), "the backend should outlive the second host's detach");
+        Assert.Equal(running.Int("pid"), (await first.CallAsync("status"))!.Arr("backends")[0]!.Int("pid"));
+    }
+
+    [Fact]
+    public async Task AServeWithoutConfig_InitializedWithAConfigPath_OpensTheEndpointForThatFile()
+    {
+        using var work = new TestWorkspace();
+        var config = work.WriteConfig(OneBackend());
+        await using var first = SidecarClient.Start(work, WireFraming.Ndjson);
+        await first.InitializeAsync(configPath: config);
+        var pid = (await first.CallAsync("start", new JsonObject { ["backend"] = "api" }))!.Int("pid");
+
+        await using var second = await AttachAsync(work, config);
+
+        Assert.True(File.Exists(SocketOf(work, config)), "the endpoint should be named from the file initialize gave");
+        Assert.Equal(pid, (await second.CallAsync("status"))!.Arr("backends")[0]!.Int("pid"));
+    }
+
+    /// <summary>An inline configuration (built in memory, perhaps with secrets) has no file to name an endpoint from:
+    /// nobody can attach, and a second host with the same inline configuration gets a sidecar of its own.</summary>
+    [Fact]
+    public async Task AnInlineConfiguration_HasNoEndpoint()
+    {
+        using var work = new TestWorkspace();
+        await using var host = SidecarClient.Start(work, WireFraming.Ndjson);
+        await host.InitializeAsync(config: new JsonObject { ["backends"] = OneBackend() });
+        var pid = (await host.CallAsync("start", new JsonObject { ["backend"] = "api" }))!.Int("pid");
+
+        // The endpoint would be open by now: it opens right after the initialize answer, before the start was read.
+        var endpoints = Path.Combine(work.Path, "backend-sidecar");
+        Assert.Empty(Directory.Exists(endpoints) ? Directory.GetFiles(endpoints, "*.sock") : []);
+        Assert.True(ProcessProbe.IsAlive(pid));
+    }
 }

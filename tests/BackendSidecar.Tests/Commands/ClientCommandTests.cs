@@ -31,9 +31,12 @@ public sealed class ClientCommandTests
         var lines = table.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("NAME", lines[0], StringComparison.Ordinal);
         Assert.Contains("HEALTH", lines[0], StringComparison.Ordinal);
-        Assert.Matches(@"^api\s+running\s+\d+\s+\d+[smhd]\s+0\s+\d+\s+ok\s+\d+ms\s", lines[1]);
+        // The first status of a run already has a CPU figure (two samples, one health interval apart) and memory as "20.9 MB".
+        Assert.Matches(@"^api\s+running\s+\d+\s+\d+[smhd]\s+0\s+\d+\s+ok\s+\d+ms\s+\d+(\.\d)?%\s+\d+(\.\d)? (KB|MB|GB)$", lines[1]);
         Assert.Equal(0, json.ExitCode);
-        Assert.Equal("running", JsonNode.Parse(json.StandardOutput)!["backends"]![0]!["state"]!.GetValue<string>());
+        var api = JsonNode.Parse(json.StandardOutput)!["backends"]![0]!;
+        Assert.Equal("running", api["state"]!.GetValue<string>());
+        Assert.NotNull(api["resources"]!["cpuPercent"]);
     }
 
     [Fact]

@@ -40,4 +40,12 @@ public sealed class StatusTableTests
             [$"api: last exit: {missing}", "worker: last exit: stopped by the sidecar because its health check kept failing (SIGTERM)"],
             lines[5..]);
     }
+
+    [Theory]
+    [InlineData(512L, "512 B")]
+    [InlineData(300L * 1024, "300 KB")]
+    [InlineData(21_915_238L, "20.9 MB")]
+    [InlineData(1536L * 1024 * 1024, "1.5 GB")]
+    public void Memory_ReadsAsPm2AndDockerShowIt_WithASpaceAndAnUpperCaseUnit(long bytes, string shown) =>
+        Assert.Equal(shown, StatusTable.Bytes(bytes));
 }

@@ -22,12 +22,16 @@ const USER_SETTINGS = {
 };
 
 export class CodeServer {
-  constructor({ installDir, runDir, log }) {
+  // `name` tells a second instance apart (a second window: its own user data, server and extension
+  // host); every instance of a run shares the extensions and the XDG folders, as a person's windows
+  // share their home, so their sidecars find each other's attach socket (XDG_RUNTIME_DIR).
+  constructor({ installDir, runDir, log, name = '' }) {
     this.entry = path.join(installDir, 'node_modules/code-server/out/node/entry.js');
     this.runDir = runDir;
     this.log = log;
-    this.userData = path.join(runDir, 'user-data');
-    this.logFile = path.join(runDir, 'code-server.log');
+    const suffix = name ? `-${name}` : '';
+    this.userData = path.join(runDir, `user-data${suffix}`);
+    this.logFile = path.join(runDir, `code-server${suffix}.log`);
     this.child = null;
     const xdg = path.join(runDir, 'xdg');
     this.env = {
@@ -36,11 +40,13 @@ export class CodeServer {
       XDG_DATA_HOME: path.join(xdg, 'data'),
       XDG_CACHE_HOME: path.join(xdg, 'cache'),
       XDG_STATE_HOME: path.join(xdg, 'state'),
+      XDG_RUNTIME_DIR: path.join(xdg, 'runtime'), // the sidecar's attach socket
       TMPDIR: path.join(runDir, 'tmp'), // where the server puts its vscode-ipc-*.sock files
     };
     for (const k of ['PASSWORD', 'HASHED_PASSWORD', 'GITHUB_TOKEN', 'PORT', 'CODE_SERVER_CONFIG', 'VSCODE_IPC_HOOK_CLI']) delete this.env[k];
     fs.mkdirSync(path.join(this.userData, 'User'), { recursive: true });
     fs.mkdirSync(this.env.TMPDIR, { recursive: true });
+    fs.mkdirSync(this.env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(this.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
     fs.writeFileSync(path.join(runDir, 'code-server.yaml'), 'auth: none\ncert: false\n');
     this.common = ['--user-data-dir', this.userData, '--extensions-dir', path.join(runDir, 'extensions'),

@@ -99,6 +99,17 @@ export function parentPid(pid) {
   }
 }
 
+// The live processes whose parent is `pid`.
+export function childrenOf(pid) {
+  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e) && alive(e) && parentPid(e) === pid).map(Number);
+}
+
+// Whether `ancestor` is `pid`'s parent, its parent's parent, and so on.
+export function descendsFrom(pid, ancestor) {
+  for (let p = pid, hops = 0; p && p > 1 && hops < 64; p = parentPid(p), hops++) if (p === ancestor) return true;
+  return false;
+}
+
 // The lines of a long error output worth reading: those that say "error", and the last ones.
 export function excerpt(text, { errors = 8, last = 12 } = {}) {
   const lines = String(text).split('\n');

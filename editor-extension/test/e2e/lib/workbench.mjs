@@ -6,8 +6,9 @@ const BROWSER_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 export class Workbench {
-  static async open({ chromium, executablePath, runDir, url, folder, log }) {
-    const context = await chromium.launchPersistentContext(path.join(runDir, 'chromium-profile'), {
+  // `name` gives a second window a browser profile of its own.
+  static async open({ chromium, executablePath, runDir, url, folder, log, name = '' }) {
+    const context = await chromium.launchPersistentContext(path.join(runDir, `chromium-profile${name ? `-${name}` : ''}`), {
       executablePath,
       headless: true,
       args: BROWSER_ARGS,
