@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SidecarClient, type Message, type MessageDirection, type SidecarClientOptions } from '@backend-sidecar/client';
 import { TestTimeouts, killIfAlive, sidecarPath } from '@backend-sidecar/test-support';
 import { validateTranscript } from './protocolTools';
@@ -20,6 +23,8 @@ export class RealSidecarFixture {
   private readonly sessions: RealSession[] = [];
   /** Backend PIDs a test saw; killed in cleanUp if a failure left them running. */
   readonly backendPids = new Set<number>();
+  /** The sidecar's log, state and attach folders for this fixture's tests, not the user's. */
+  private folder: string | undefined;
 
   async start(options: Partial<SidecarClientOptions>): Promise<RealSession> {
     const wire: RealSession['wire'] = [];
@@ -33,6 +38,7 @@ export class RealSidecarFixture {
       args: ['--log-level', 'debug'],
       onMessage: record,
       stderr: (line) => stderr.push(line),
+      env: this.isolatedEnv(),
       ...options,
     });
     const session = { client, wire, stderr };
@@ -50,7 +56,14 @@ export class RealSidecarFixture {
       for (const session of sessions) killIfAlive(session.client.pid);
       for (const pid of this.backendPids) killIfAlive(pid);
       this.backendPids.clear();
+      if (this.folder) rmSync(this.folder, { recursive: true, force: true });
+      this.folder = undefined;
     }
+  }
+
+  private isolatedEnv(): NodeJS.ProcessEnv {
+    this.folder ??= mkdtempSync(join(tmpdir(), 'backend-sidecar-client-'));
+    return { ...process.env, XDG_STATE_HOME: join(this.folder, 'state'), XDG_RUNTIME_DIR: join(this.folder, 'run') };
   }
 }
 
