@@ -22,6 +22,19 @@ internal static class Program
             return 2;
         }
 
+        if (options.Command is not (CommandKind.Help or CommandKind.Version))
+        {
+            try
+            {
+                _ = Hosting.SidecarServices.Platform;
+            }
+            catch (Core.Platform.PlatformSelectionException ex)
+            {
+                await Console.Error.WriteLineAsync($"backend-sidecar: {ex.Message}");
+                return 2;
+            }
+        }
+
         // stdout belongs to the protocol in serve mode; only the other commands write to it.
         var code = options.Command switch
         {
