@@ -11,6 +11,13 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        // Hidden: the POSIX platform's guard process, started by the sidecar itself (see PosixGuard).
+        if (args is [Core.Platform.Posix.PosixGuard.Argument])
+        {
+            await using var input = Console.OpenStandardInput();
+            return Core.Platform.Posix.PosixGuard.Run(input);
+        }
+
         CommandLine options;
         try
         {

@@ -1,4 +1,5 @@
 using BackendSidecar.Core.Platform.Linux;
+using BackendSidecar.Core.Platform.Posix;
 
 namespace BackendSidecar.Core.Platform;
 
@@ -11,14 +12,17 @@ public static class ProcessPlatforms
     public static readonly IReadOnlyList<string> Names = ["linux", "posix", "windows"];
 
     /// <summary>The platform <paramref name="requested"/> names, or this OS's default when it is null or empty.</summary>
+    /// <param name="guardCommand">For posix: the command that runs the guard process (<see cref="PosixGuard"/>).</param>
     /// <exception cref="PlatformSelectionException">The name is unknown or cannot run on this OS.</exception>
-    public static IProcessPlatform Create(string? requested, TimeProvider? time = null)
+    public static IProcessPlatform Create(string? requested, IReadOnlyList<string>? guardCommand = null, TimeProvider? time = null)
     {
         var name = string.IsNullOrWhiteSpace(requested) ? DefaultName() : requested.Trim().ToLowerInvariant();
         return name switch
         {
             "linux" when OperatingSystem.IsLinux() => new LinuxPlatform(time),
             "linux" => throw new PlatformSelectionException($"{Variable}=linux needs Linux (pidfd, /proc); this is {Describe()}."),
+            "posix" when !OperatingSystem.IsWindows() => new PosixPlatform(guardCommand, time),
+            "posix" => throw new PlatformSelectionException($"{Variable}=posix needs a Unix; this is {Describe()}."),
             // The lead wires WindowsPlatform here when feat/win is merged.
             "windows" => throw new PlatformSelectionException($"{Variable}=windows: this build has no Windows platform."),
             _ when !Names.Contains(name) => throw new PlatformSelectionException(

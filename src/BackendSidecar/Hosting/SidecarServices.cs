@@ -10,7 +10,7 @@ namespace BackendSidecar.Hosting;
 internal static class SidecarServices
 {
     private static readonly Lazy<IProcessPlatform> s_platform =
-        new(() => ProcessPlatforms.Create(Environment.GetEnvironmentVariable(ProcessPlatforms.Variable)));
+        new(() => ProcessPlatforms.Create(Environment.GetEnvironmentVariable(ProcessPlatforms.Variable), GuardCommand()));
 
     private static readonly Lock s_containmentLock = new();
     private static IAsyncDisposable? s_containment;
@@ -19,6 +19,13 @@ internal static class SidecarServices
     /// <summary>This OS's processes, ports and containment (<see cref="ProcessPlatforms.Variable"/> may force one).</summary>
     /// <exception cref="PlatformSelectionException">The variable names no usable platform.</exception>
     public static IProcessPlatform Platform => s_platform.Value;
+
+    /// <summary>This very binary in guard mode (POSIX containment); null when it runs under the dotnet host, which would
+    /// need the assembly's path as well (tests and the shipped build start the apphost or the NativeAOT binary).</summary>
+    private static string[]? GuardCommand() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) != "dotnet"
+            ? [path, Core.Platform.Posix.PosixGuard.Argument]
+            : null;
 
     /// <summary>Ends the containment at a clean exit, once every backend is stopped.</summary>
     public static async Task StopGuardAsync()
