@@ -80,4 +80,27 @@ public sealed class PosixToolOutputTests
         Assert.Equal(3, WaitpidThread.Decode(3 << 8, DateTimeOffset.UnixEpoch).Code);
         Assert.Equal(Signals.SIGKILL, WaitpidThread.Decode(9, DateTimeOffset.UnixEpoch).Signal);
     }
+
+    [Fact]
+    public void GroupUsage_ProcpsLines_AreSummedForTheGroup()
+    {
+        const string output = "    1  12000 00:00:03\n  500  20480 00:01:02\n  500   1024 1-00:00:01\n  501   4096 00:00:09\n";
+        var usage = ToolOutput.ParseGroupUsage(output, 500);
+        Assert.Equal((TimeSpan.FromSeconds(62 + 86401), 21504L * 1024, 2), usage);
+    }
+
+    [Fact]
+    public void GroupUsage_MacOSLines_AreSummedForTheGroup()
+    {
+        // macOS 14 `ps -A -o pgid=,rss=,time=`: M:SS.cc, and H:MM:SS.cc past an hour.
+        const string output = "  812  53248   0:01.25\n  812  10240 1:02:03.50\n";
+        var usage = ToolOutput.ParseGroupUsage(output, 812);
+        Assert.Equal((TimeSpan.FromSeconds(1.25 + 3723.5), 63488L * 1024, 2), usage);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  500  20480 garbage\n")]
+    public void GroupUsage_NothingOfTheGroup_IsNull(string? output) => Assert.Null(ToolOutput.ParseGroupUsage(output, 500));
 }

@@ -46,8 +46,15 @@ public sealed class PosixPlatform : IProcessPlatform
     }
 
     /// <inheritdoc/>
-    /// <remarks>Not measured on a plain Unix yet (ps could give it); <c>resources</c> then reports no sample.</remarks>
-    public GroupSample? SampleGroup(int processGroupId, TimeProvider time) => null;
+    /// <remarks>From one <c>ps -A -o pgid=,rss=,time=</c> (no /proc): CPU time to the hundredth on macOS, to the second
+    /// on procps.</remarks>
+    public GroupSample? SampleGroup(int processGroupId, TimeProvider time)
+    {
+        var takenAt = time.GetTimestamp();
+        return ToolOutput.ParseGroupUsage(ShortCommand.Run("ps", ["-A", "-o", "pgid=,rss=,time="]), processGroupId) is { } usage
+            ? new GroupSample(usage.Cpu, usage.RssBytes, usage.Processes, takenAt)
+            : null;
+    }
 
     private sealed class Containment(PosixLauncher launcher, PosixGuardClient guard) : IAsyncDisposable
     {

@@ -65,4 +65,52 @@ internal static class ToolOutput
             if (pid is { } found && (lowest is null || found < lowest.Value.Pid)) lowest = (found, name);
         }
     }
+
+    /// <summary>
+    /// <c>ps -A -o pgid=,rss=,time=</c>: one line per process, the group, the resident set in KiB and the CPU time, which
+    /// procps prints as <c>[DD-]HH:MM:SS</c> and macOS as <c>M:SS.cc</c> or <c>H:MM:SS.cc</c>. Sums the lines of
+    /// <paramref name="processGroupId"/>; null when it has none.
+    /// </summary>
+    public static (TimeSpan Cpu, long RssBytes, int Processes)? ParseGroupUsage(string? ps, int processGroupId)
+    {
+        if (ps is null) return null;
+        var cpu = TimeSpan.Zero;
+        long rss = 0;
+        var count = 0;
+        foreach (var line in ps.Split('\n'))
+        {
+            var fields = line.Split((char[])[' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length != 3 || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var group)
+                || group != processGroupId) continue;
+            if (!long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var kib) || ParseCpuTime(fields[2]) is not { } time)
+                continue;
+            cpu += time;
+            rss += kib * 1024;
+            count++;
+        }
+        return count == 0 ? null : (cpu, rss, count);
+    }
+
+    /// <summary><c>[DD-]HH:MM:SS</c> (procps) or <c>[H:]M:SS.cc</c> (macOS) -> a time span; null for anything else.</summary>
+    internal static TimeSpan? ParseCpuTime(string text)
+    {
+        var days = 0;
+        var dash = text.IndexOf('-');
+        if (dash > 0)
+        {
+            if (!int.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out days)) return null;
+            text = text[(dash + 1)..];
+        }
+        var parts = text.Split(':');
+        if (parts.Length is < 2 or > 3) return null;
+        if (!double.TryParse(parts[^1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)) return null;
+        var total = seconds;
+        var scale = 60.0;
+        for (var i = parts.Length - 2; i >= 0; i--, scale *= 60)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out var value)) return null;
+            total += value * scale;
+        }
+        return TimeSpan.FromSeconds(total + days * 86400.0);
+    }
 }
