@@ -4,7 +4,8 @@ using BackendSidecar.Core.Processes;
 
 namespace BackendSidecar.Core.Tests.Platform;
 
-/// <summary>What ps and lsof print, as macOS and procps print it, parsed without running them.</summary>
+/// <summary>What ps and lsof print, in the formats macOS and procps print (the macOS samples are written from the
+/// documented formats; no Mac ran here), parsed without running them.</summary>
 public sealed class PosixToolOutputTests
 {
     [Theory]
@@ -35,7 +36,8 @@ public sealed class PosixToolOutputTests
     [Fact]
     public void Listener_MacOSOutputWithFileLines_IsThePidAndCommand()
     {
-        // lsof 4.91 on macOS 14, `lsof -nP -iTCP:8000 -sTCP:LISTEN -Fpc`: the f lines come with every file set.
+        // `lsof -nP -iTCP:8000 -sTCP:LISTEN -Fpc` as lsof(8) documents its field output (written from the format, not
+        // captured on a Mac): the f lines come with every file set.
         const string output = "p4711\ncPython\nf5\n";
         Assert.Equal((4711, "Python"), ToolOutput.ParseListener(output));
     }
@@ -92,7 +94,7 @@ public sealed class PosixToolOutputTests
     [Fact]
     public void GroupUsage_MacOSLines_AreSummedForTheGroup()
     {
-        // macOS 14 `ps -A -o pgid=,rss=,time=`: M:SS.cc, and H:MM:SS.cc past an hour.
+        // `ps -A -o pgid=,rss=,time=` in the format macOS's ps(1) prints (written from it, not captured on a Mac): M:SS.cc.
         const string output = "  812  53248   0:01.25\n  812  10240 1:02:03.50\n";
         var usage = ToolOutput.ParseGroupUsage(output, 812);
         Assert.Equal((TimeSpan.FromSeconds(1.25 + 3723.5), 63488L * 1024, 2), usage);
