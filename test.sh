@@ -91,6 +91,9 @@ if [ -f "$results/$name.trx" ]; then
   p=$(grep -o 'passed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
   f=$(grep -o 'failed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  # The failed tests' names, for the list printed before the totals.
+  [ "${f:-0}" = 0 ] || grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/$name.trx" | grep -o 'testName="[^"]*"' \
+    | sed -E "s/^testName=\"(.*)\"$/$name: \1/" | head -n 20 >> "$results/failures.txt"
 else
   fail_step "$name produced no results"
 fi
