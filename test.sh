@@ -44,6 +44,13 @@ else
   fail_step "the NativeAOT publish (the end-to-end tests run against the dotnet build output instead)"
 fi
 
+step "lsof and ps: the POSIX platform's tools (its tests below run on Linux too)"
+if ! command -v lsof >/dev/null || ! command -v ps >/dev/null; then
+  echo "installing lsof and procps (apt-get)"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq lsof procps >/dev/null
+fi
+
 step "C# tests"
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
@@ -78,6 +85,24 @@ if [ -f package.json ]; then
   else
     fail_step "npm ci"
   fi
+fi
+
+step "C# end-to-end tests again on the POSIX platform (BACKEND_SIDECAR_PLATFORM=posix: the macOS logic, run on Linux)"
+# After the TypeScript tests: they validate the transcripts of the first run, which this run would replace.
+name=BackendSidecar.Tests.posix
+BACKEND_SIDECAR_PLATFORM=posix dotnet test tests/BackendSidecar.Tests/BackendSidecar.Tests.csproj -c Release --no-build --nologo \
+  --filter "FullyQualifiedName~.EndToEnd.|FullyQualifiedName~.Attach.|FullyQualifiedName~.RunCommandTests." \
+  --logger "trx;LogFileName=$name.trx" --results-directory "$results" -- xUnit.ParallelizeTestCollections=true 2>&1 \
+  | tee "$results/$name.log" | grep -vE '^\s*$' | tail -n 40
+if [ -f "$results/$name.trx" ]; then
+  p=$(grep -o 'passed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
+  f=$(grep -o 'failed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  # The failed tests' names, for the list printed before the totals.
+  [ "${f:-0}" = 0 ] || grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/$name.trx" | grep -o 'testName="[^"]*"' \
+    | sed -E "s/^testName=\"(.*)\"$/$name: \1/" | head -n 20 >> "$results/failures.txt"
+else
+  fail_step "$name produced no results"
 fi
 
 step "Script examples (python3 -m unittest: sidecar_client.py and sidecar.sh)"

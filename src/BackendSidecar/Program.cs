@@ -11,6 +11,13 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        // Hidden: the POSIX platform's guard process, started by the sidecar itself (see PosixGuard).
+        if (args is [Core.Platform.Posix.PosixGuard.Argument])
+        {
+            await using var input = Console.OpenStandardInput();
+            return Core.Platform.Posix.PosixGuard.Run(input);
+        }
+
         CommandLine options;
         try
         {
@@ -20,6 +27,19 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"backend-sidecar: {ex.Message}. See backend-sidecar --help.");
             return 2;
+        }
+
+        if (options.Command is not (CommandKind.Help or CommandKind.Version))
+        {
+            try
+            {
+                _ = Hosting.SidecarServices.Platform;
+            }
+            catch (Core.Platform.PlatformSelectionException ex)
+            {
+                await Console.Error.WriteLineAsync($"backend-sidecar: {ex.Message}");
+                return 2;
+            }
         }
 
         // stdout belongs to the protocol in serve mode; only the other commands write to it.

@@ -1,12 +1,15 @@
 using BackendSidecar.Core.Configuration;
+using BackendSidecar.Core.Platform;
 using BackendSidecar.Core.Ports;
+using BackendSidecar.Core.State;
 
 namespace BackendSidecar.Core.Diagnostics;
 
 /// <summary>
 /// Checks a backend can start, without starting anything: the command line's <c>check</c> and the protocol's <c>diagnose</c>.
 /// </summary>
-public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<string, string>> baseEnvironment)
+/// <param name="processes">Tells a port held by a member of the running backend's group from a stranger's.</param>
+public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<string, string>> baseEnvironment, IProcessTable processes)
 {
     /// <param name="backend">The backend to check.</param>
     /// <param name="runningPid">The backend's PID (its process group's id) when it is running: a port it holds itself is no conflict.</param>
@@ -80,9 +83,10 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
     }
 
     /// <summary>The listener is the running backend's leader or a member of its process group (a server under a wrapper).</summary>
-    private static bool IsTheBackendItself(PortOwner owner, int? runningPid) =>
+    private bool IsTheBackendItself(PortOwner owner, int? runningPid) =>
         runningPid is { } leader && owner.Pid is { } pid
-        && (pid == leader || Processes.ProcessInfo.TryReadStat(pid) is { IsZombie: false } stat && stat.ProcessGroupId == leader);
+        && (pid == leader || processes.TryGetStartTime(leader) is { } started
+            && processes.IsOwnedBy(owner, new BackendStateRecord("", leader, started, 0, 0, null, default)));
 
     private static string Describe(HealthOptions health) => health.Kind switch
     {

@@ -54,10 +54,10 @@ public sealed partial class BackendSupervisor
         if (_services.StateStore is not { } store)
             return false;
         // Only what a state file proves we started (PID and start time, or our launch marker) is ever stopped.
-        if (OrphanReaper.FindProvenRecord(owner, store.LoadAll()) is not { } record)
+        if (OrphanReaper.FindProvenRecord(owner, store.LoadAll(), _services.Processes) is not { } record)
             return false;
 
-        await OrphanReaper.StopLeftoverAsync(record, Options.Stop.Timeout, _time).ConfigureAwait(false);
+        await _services.Processes!.StopLeftoverAsync(record, Options.Stop.Timeout, _time).ConfigureAwait(false);
         store.Remove(record.Backend);
         return _services.Ports.FindListener(owner.Port) is null;
     }

@@ -188,7 +188,7 @@ public sealed partial class BackendSupervisor
         try
         {
             _services.StateStore?.Save(new BackendStateRecord(
-                Name, child.Pid, child.StartTimeTicks, Environment.ProcessId, ProcessInfo.CurrentStartTimeTicks, Options.Port, child.StartedAt,
+                Name, child.Pid, child.StartTimeTicks, Environment.ProcessId, _services.Processes?.CurrentStartTime ?? 0, Options.Port, child.StartedAt,
                 child.InstanceMarker));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -200,8 +200,8 @@ public sealed class Supervisor : IAsyncDisposable
     /// <summary>Stops leftovers that our state files prove were started by a sidecar that is gone.</summary>
     public async Task<OrphanReapResult?> ReapOrphansAsync()
     {
-        if (_services.StateStore is not { } store) return null;
-        var result = await OrphanReaper.ReapAsync(store, time: _services.Time).ConfigureAwait(false);
+        if (_services.StateStore is not { } store || _services.Processes is not { } processes) return null;
+        var result = await OrphanReaper.ReapAsync(store, processes, time: _services.Time).ConfigureAwait(false);
         if (result.Stopped.Count > 0)
             _logger.LogWarning("{Result}", result);
         return result;

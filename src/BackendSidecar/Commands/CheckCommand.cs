@@ -34,7 +34,7 @@ internal static class CheckCommand
             return 1;
         }
 
-        var preflight = new Preflight(new LinuxPortInspector(), EnvironmentBuilder.CurrentProcessEnvironment);
+        var preflight = new Preflight(Hosting.SidecarServices.Platform.Ports, EnvironmentBuilder.CurrentProcessEnvironment, Hosting.SidecarServices.Platform.Processes);
         // Every backend's checks first, with the version probes in parallel: each may take up to its timeout.
         var reports = await Task.WhenAll(config.Backends.Select(async backend =>
         {

@@ -130,7 +130,7 @@ internal sealed partial class SidecarSession
     private DiagnoseResult Diagnose(BackendParams p)
     {
         var backend = Supervisor.Get(p.Backend);
-        var checks = new Preflight(new Core.Ports.LinuxPortInspector(), EnvironmentBuilder.CurrentProcessEnvironment).Run(backend.Options, backend.Status.Pid);
+        var checks = new Preflight(Hosting.SidecarServices.Platform.Ports, EnvironmentBuilder.CurrentProcessEnvironment, Hosting.SidecarServices.Platform.Processes).Run(backend.Options, backend.Status.Pid);
         var ok = checks.All(c => c.Ok || c.Severity != CheckSeverity.Error);
         return new DiagnoseResult(backend.Name, ok, checks.Select(DtoMapper.Check).ToArray());
     }

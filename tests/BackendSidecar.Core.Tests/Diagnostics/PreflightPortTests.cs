@@ -1,5 +1,6 @@
 using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Diagnostics;
+using BackendSidecar.Core.Platform.Linux;
 using BackendSidecar.Core.Ports;
 using BackendSidecar.Core.Processes;
 using Moq;
@@ -29,7 +30,7 @@ public sealed class PreflightPortTests
 
     private static Check PortCheck(Mock<IPortInspector> ports, int? runningPid)
     {
-        var check = new Preflight(ports.Object, () => new Dictionary<string, string>()).Run(Backend(), runningPid).Single(c => c.Id == "port");
+        var check = new Preflight(ports.Object, () => new Dictionary<string, string>(), LinuxProcessTable.Instance).Run(Backend(), runningPid).Single(c => c.Id == "port");
         ports.Verify(p => p.FindListener(Port), Times.Once);
         return check;
     }

@@ -1,3 +1,4 @@
+using BackendSidecar.Core.Platform.Linux;
 using BackendSidecar.Core.Ports;
 using BackendSidecar.Core.Processes;
 using BackendSidecar.Core.State;
@@ -36,7 +37,7 @@ public sealed class OrphanReaperTests : IDisposable
         var store = new StateFileStore(_directory);
         store.Save(RecordFor(run.Child, await DeadSidecarAsync()));
 
-        var result = await OrphanReaper.ReapAsync(store).WaitAsync(TestTimeouts.Unexpected);
+        var result = await OrphanReaper.ReapAsync(store, LinuxProcessTable.Instance).WaitAsync(TestTimeouts.Unexpected);
 
         Assert.Equal(new StoppedLeftover("api", pid, Graceful: true), Assert.Single(result.Stopped));
         Assert.All((int[])[pid, grandchild, escapee], p => Assert.False(ProcessProbe.IsAlive(p), $"{p} survived"));
@@ -56,7 +57,7 @@ public sealed class OrphanReaperTests : IDisposable
             StartTimeTicks = run.Child.StartTimeTicks - 1, InstanceMarker = "1.2.3",
         });
 
-        var result = await OrphanReaper.ReapAsync(store).WaitAsync(TestTimeouts.Unexpected);
+        var result = await OrphanReaper.ReapAsync(store, LinuxProcessTable.Instance).WaitAsync(TestTimeouts.Unexpected);
 
         Assert.Empty(result.Stopped);
         Assert.Equal(["api"], result.StaleRemoved);
@@ -77,7 +78,7 @@ public sealed class OrphanReaperTests : IDisposable
         var store = new StateFileStore(_directory);
         store.Save(RecordFor(run.Child, await DeadSidecarAsync()));
 
-        var result = await OrphanReaper.ReapAsync(store).WaitAsync(TestTimeouts.Unexpected);
+        var result = await OrphanReaper.ReapAsync(store, LinuxProcessTable.Instance).WaitAsync(TestTimeouts.Unexpected);
 
         Assert.Single(result.Stopped);
         Assert.False(ProcessProbe.IsAlive(escapee));
@@ -91,7 +92,7 @@ public sealed class OrphanReaperTests : IDisposable
         var store = new StateFileStore(_directory);
         store.Save(RecordFor(run.Child, (Environment.ProcessId, ProcessInfo.CurrentStartTimeTicks)));
 
-        var result = await OrphanReaper.ReapAsync(store).WaitAsync(TestTimeouts.Unexpected);
+        var result = await OrphanReaper.ReapAsync(store, LinuxProcessTable.Instance).WaitAsync(TestTimeouts.Unexpected);
 
         Assert.Equal(["api"], result.KeptLive);
         Assert.True(ProcessProbe.IsAlive(run.Child.Pid, run.Child.StartTimeTicks));
@@ -106,8 +107,8 @@ public sealed class OrphanReaperTests : IDisposable
         var grandchild = await run.Stdout.ReadNumberAsync("grandchild");
         BackendStateRecord[] records = [RecordFor(run.Child, (1, 1)) with { InstanceMarker = null }];
 
-        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, pid, "test-backend"), records));
-        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, grandchild, "sleep"), records));
+        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, pid, "test-backend"), records, LinuxProcessTable.Instance));
+        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, grandchild, "sleep"), records, LinuxProcessTable.Instance));
     }
 
     [Fact]
@@ -117,9 +118,9 @@ public sealed class OrphanReaperTests : IDisposable
         var pid = await run.Stdout.ReadNumberAsync("pid");
         var record = RecordFor(run.Child, (1, 1)) with { InstanceMarker = null };
 
-        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, pid, "x"), [record with { StartTimeTicks = record.StartTimeTicks + 1 }]));
-        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, Environment.ProcessId, "x"), [record]));
-        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, null, null), [record]));
+        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, pid, "x"), [record with { StartTimeTicks = record.StartTimeTicks + 1 }], LinuxProcessTable.Instance));
+        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, Environment.ProcessId, "x"), [record], LinuxProcessTable.Instance));
+        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, null, null), [record], LinuxProcessTable.Instance));
     }
 
     [Fact]
@@ -130,6 +131,6 @@ public sealed class OrphanReaperTests : IDisposable
         var escapee = await run.Stdout.ReadNumberAsync("escaped");
         var record = RecordFor(run.Child, (1, 1)) with { StartTimeTicks = 1 }; // leader proof fails; the marker proves it
 
-        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, escapee, "test-backend"), [record]));
+        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, escapee, "test-backend"), [record], LinuxProcessTable.Instance));
     }
 }

@@ -110,7 +110,9 @@ public sealed class SessionEndTests
         {
             await StartBothAsync(sidecar);
             firstRun = Descendants(sidecar.Pid);
-            var guard = firstRun.Single(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains("backend-sidecar-guard", StringComparison.Ordinal));
+            // The Linux guard is a shell script; the POSIX one (BACKEND_SIDECAR_PLATFORM=posix) is this binary in guard mode.
+            var guard = firstRun.Single(pid => File.ReadAllText($"/proc/{pid}/cmdline") is var cmdline
+                && (cmdline.Contains("backend-sidecar-guard", StringComparison.Ordinal) || cmdline.EndsWith("\0__guard\0", StringComparison.Ordinal)));
 
             // The guard first: had the sidecar died first, the guard would have cleaned up after it.
             Assert.True(ProcessProbe.Signal(guard, SIGKILL));

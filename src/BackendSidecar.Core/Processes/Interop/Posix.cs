@@ -22,6 +22,8 @@ internal static unsafe partial class Posix
     public static int O_NOFOLLOW => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
     public const int EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK;
     public const int F_SETPIPE_SZ = 1031;
+    /// <summary>The same on Linux and macOS (&lt;fcntl.h&gt;).</summary>
+    public const int F_SETFD = 2, FD_CLOEXEC = 1;
     public const int WNOHANG = 1;
     public const int X_OK = 1;
     public const short POLLIN = 0x1;
@@ -69,6 +71,8 @@ internal static unsafe partial class Posix
     [LibraryImport(Libc)] public static partial int posix_spawn_file_actions_addchdir_np(nint fileActions, byte* path);
 
     [LibraryImport(Libc, SetLastError = true)] public static partial int pipe2(int* fds, int flags);
+    /// <summary>pipe(2): for systems without pipe2 (macOS); set FD_CLOEXEC with fcntl at once.</summary>
+    [LibraryImport(Libc, SetLastError = true)] public static partial int pipe(int* fds);
     /// <summary>open(2) without O_CREAT, so the variadic mode argument is never read.</summary>
     [LibraryImport(Libc, SetLastError = true)] public static partial int open(byte* path, int flags);
     [LibraryImport(Libc, EntryPoint = "open", SetLastError = true)] public static partial int openWithMode(byte* path, int flags, uint mode);
@@ -81,6 +85,7 @@ internal static unsafe partial class Posix
 
     [LibraryImport(Libc, SetLastError = true)] public static partial int kill(int pid, int signal);
     [LibraryImport(Libc, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
+    [LibraryImport(Libc, SetLastError = true)] public static partial int getpgid(int pid);
 
     /// <summary>syscall(2) is variadic; integer arguments pass in the same registers as for a fixed signature.</summary>
     [LibraryImport(Libc, SetLastError = true)] public static partial nint syscall(nint number, int pid, uint flags);
@@ -88,6 +93,7 @@ internal static unsafe partial class Posix
     [LibraryImport(Libc, SetLastError = true)] public static partial int access(byte* path, int mode);
     [LibraryImport(Libc, SetLastError = true)] public static partial int statx(int dirFd, byte* path, int flags, uint mask, byte* buffer);
     [LibraryImport(Libc)] public static partial uint getuid();
+    [LibraryImport(Libc)] public static partial int getppid();
 
     /// <summary>Opens a pidfd (Linux 5.3+): readable once the process has exited, for children and non-children alike.</summary>
     public static int PidfdOpen(int pid) => (int)syscall(SYS_pidfd_open, pid, 0);

@@ -1,0 +1,56 @@
+using System.IO.Pipes;
+using BackendSidecar.Core.Processes;
+using Native = BackendSidecar.Core.Processes.Interop.Posix;
+
+namespace BackendSidecar.Core.Platform.Posix;
+
+/// <summary>
+/// Starts backends on any Unix with posix_spawn, each in a new process group, stdout and stderr piped, stdin on
+/// /dev/null, <see cref="PosixProcessLauncher.InstanceMarkerVariable"/> in its environment (as on Linux). Containment is
+/// the guard's: every new group is reported to it before <see cref="Launch"/> returns.
+/// </summary>
+internal sealed class PosixLauncher(PosixProcessTable processes, TimeProvider? time = null) : IProcessLauncher
+{
+    private static int s_launchCount;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>The guard to report groups to, once containment has started.</summary>
+    public PosixGuardClient? Guard { get; set; }
+
+    public IChildProcess Launch(LaunchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        LaunchValidation.Check(request);
+        var marker = $"{Environment.ProcessId}.{processes.CurrentStartTime}.{Interlocked.Increment(ref s_launchCount)}";
+        List<string> environment = [.. request.Environment.Where(e => e.Key != PosixProcessLauncher.InstanceMarkerVariable)
+            .Select(e => $"{e.Key}={e.Value}"), $"{PosixProcessLauncher.InstanceMarkerVariable}={marker}"];
+
+        var (stdoutRead, stdoutWrite) = PosixGroupSpawn.CreatePipe();
+        var (stderrRead, stderrWrite) = (-1, -1);
+        var pid = 0;
+        try
+        {
+            (stderrRead, stderrWrite) = PosixGroupSpawn.CreatePipe();
+            pid = PosixGroupSpawn.Spawn(request.FileName, [request.FileName, .. request.Args], environment, request.WorkingDirectory,
+                -1, stdoutWrite, stderrWrite);
+        }
+        finally
+        {
+            // The child holds its own copies of the write ends; ours must go or the readers never see end of file.
+            _ = Native.close(stdoutWrite);
+            if (stderrWrite >= 0) _ = Native.close(stderrWrite);
+            if (pid == 0)
+            {
+                _ = Native.close(stdoutRead);
+                if (stderrRead >= 0) _ = Native.close(stderrRead);
+            }
+        }
+
+        var guard = Guard;
+        guard?.Watch(pid);
+        // Not reaped yet (only its waitpid thread reaps it), so ps sees it even if it already exited.
+        var startTime = processes.TryGetStartTime(pid) ?? 0;
+        return new PosixChildProcess(pid, startTime, marker, PosixGroupSpawn.OpenStream(stdoutRead, PipeDirection.In),
+            PosixGroupSpawn.OpenStream(stderrRead, PipeDirection.In), _time, guard is null ? null : guard.Forget);
+    }
+}
