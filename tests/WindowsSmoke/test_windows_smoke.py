@@ -1,0 +1,185 @@
+"""The Windows smoke suite: the win-x64 sidecar under Wine supervises a win-x64 console backend.
+
+It speaks the protocol (protocol/README.md) over stdio as any client does: initialize with a configuration naming the
+smoke backend (a TCP listener, tests/WindowsSmoke/SmokeBackend) with a tcp health check; start; running; crash it and
+see it come back with a new pid; stop it through the ladder (CTRL_BREAK, then TerminateJobObject); shutdown; and
+nothing of it is left. Wine runs on a private WINEPREFIX under a temp folder, whose wineserver is ended at the end.
+
+Environment: WINE_SMOKE_SIDECAR (folder of backend-sidecar.exe), WINE_SMOKE_BACKEND (folder of smoke-backend.exe), both
+published for win-x64 (test.sh does it); WINE (default: wine). Every wait is bounded.
+"""
+import json
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "scripts"))
+from sidecar_client import SidecarClient  # noqa: E402
+
+SIDECAR_DIR = os.environ.get("WINE_SMOKE_SIDECAR", "")
+BACKEND_DIR = os.environ.get("WINE_SMOKE_BACKEND", "")
+WINE = os.environ.get("WINE", "wine")
+#: Wine starts slowly (a fresh prefix, then .NET's start-up under emulation of nothing but still a lot of DLLs).
+START_TIMEOUT = 90.0
+STEP_TIMEOUT = 60.0
+
+
+def windows_path(path):
+    """Wine's Z: drive is the Unix root."""
+    return "Z:" + os.path.abspath(path).replace("/", "\\")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unix_pids(name):
+    """PIDs of live Unix processes whose command line mentions `name` (Wine shows a Windows program by its path)."""
+    out = subprocess.run(["ps", "-eo", "pid=,stat=,args="], capture_output=True, text=True, check=False).stdout
+    pids = []
+    for line in out.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and name in parts[2] and not parts[1].startswith("Z"):
+            pids.append(int(parts[0]))
+    return pids
+
+
+class WineSidecarClient(SidecarClient):
+    """SidecarClient without parentPid: our Unix pid means nothing to a Windows process under Wine."""
+
+    def open(self):
+        import threading
+        argv = self.command + ["--framing", "ndjson", "--log-level", self.log_level]
+        self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                         bufsize=0, env=self.env)
+        for target in (self._read_stdout, self._read_stderr):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self.initialize_result = self._request(
+            "initialize", {"protocolVersion": "1.1", "clientInfo": {"name": "wine-smoke", "version": "0.1.0"}},
+            timeout=START_TIMEOUT)
+        return self
+
+
+@unittest.skipUnless(SIDECAR_DIR and BACKEND_DIR, "WINE_SMOKE_SIDECAR and WINE_SMOKE_BACKEND are not set")
+class WindowsSmokeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.temp = tempfile.mkdtemp(prefix="wine-smoke-")
+        cls.env = dict(os.environ, WINEPREFIX=os.path.join(cls.temp, "prefix"), WINEDEBUG="-all",
+                       WINEDLLOVERRIDES="mshtml=", XDG_STATE_HOME=os.path.join(cls.temp, "state"),
+                       XDG_RUNTIME_DIR=os.path.join(cls.temp, "run"), DOTNET_CLI_TELEMETRY_OPTOUT="1")
+        os.makedirs(cls.env["XDG_RUNTIME_DIR"], mode=0o700)
+        # The prefix is made once here (wineboot), so that the first request's timeout does not pay for it.
+        subprocess.run([WINE, "wineboot", "--init"], env=cls.env, capture_output=True, timeout=START_TIMEOUT, check=False)
+
+    @classmethod
+    def tearDownClass(cls):
+        wineserver = shutil.which("wineserver") or "/usr/lib/wine/wineserver"
+        subprocess.run([wineserver, "-k"], env=cls.env, capture_output=True, timeout=30, check=False)
+        subprocess.run([wineserver, "-w"], env=cls.env, capture_output=True, timeout=30, check=False)
+        shutil.rmtree(cls.temp, ignore_errors=True)
+
+    def setUp(self):
+        self.port = free_port()
+        config = {"backends": {"smoke": {
+            "command": windows_path(os.path.join(BACKEND_DIR, "smoke-backend.exe")),
+            "args": ["${port}", "spawn"],
+            "cwd": windows_path(self.temp),
+            "port": self.port,
+            "health": {"tcp": "127.0.0.1:${port}", "startupTimeoutMs": 60000, "intervalMs": 500, "timeoutMs": 2000,
+                       "failureThreshold": 3},
+            "restart": {"policy": "on-failure", "maxRestarts": 3, "windowMs": 600000,
+                        "backoff": {"initialMs": 100, "factor": 1, "maxMs": 100, "jitter": 0}},
+            "stop": {"signal": "SIGTERM", "timeoutMs": 5000},
+        }}}
+        self.config_path = os.path.join(self.temp, "smoke.json")
+        with open(self.config_path, "w", encoding="utf-8") as f:
+            json.dump(config, f)
+        self.stderr = []
+        client = WineSidecarClient(
+            [WINE, os.path.join(SIDECAR_DIR, "backend-sidecar.exe"), "--config", windows_path(self.config_path)],
+            log_level="information", stderr=self.stderr_line)
+        client.env = self.env
+        self.client = client
+
+    def stderr_line(self, line):
+        self.stderr.append(line)
+        if os.environ.get("WINE_SMOKE_VERBOSE"):
+            print("  sidecar: " + line, file=sys.stderr, flush=True)
+
+    def tearDown(self):
+        self.client.close(timeout=STEP_TIMEOUT)
+        if self.client.returncode is None:
+            self.client._kill()
+
+    def wait_state(self, events, state, pid_not=None, timeout=STEP_TIMEOUT):
+        """The first statusChanged of `state` (with a pid other than `pid_not`), within `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.fail(f"no statusChanged to {state} within {timeout} s; sidecar stderr:\n" + "\n".join(self.stderr[-30:]))
+            try:
+                event = events.get(timeout=left)
+            except queue.Empty:
+                continue
+            self.assertIsNotNone(event, "the sidecar exited:\n" + "\n".join(self.stderr[-30:]))
+            params = event["params"]
+            if event["method"] == "statusChanged" and params["state"] == state and (pid_not is None or params["pid"] != pid_not):
+                return params
+
+    def poke(self, text):
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            s.sendall(text.encode())
+            try:
+                return s.recv(16).decode()
+            except OSError:
+                return ""
+
+    def test_start_crash_restart_stop_shutdown(self):
+        self.client.open()
+        events = self.client.listen()
+        status = self.client._request("start", {"backend": "smoke", "wait": True}, timeout=START_TIMEOUT)
+        self.assertEqual("running", status["state"], status)
+        first_pid = status["pid"]
+        self.assertIsInstance(first_pid, int)
+        self.assertEqual("ok\n", self.poke("hello"))
+        self.assertTrue(unix_pids("smoke-backend.exe"), "no smoke-backend process in ps while it runs")
+
+        self.poke("crash")
+        exited = self.wait_state(events, "crashed") if False else None  # the state names differ; see below
+        again = self.wait_state(events, "running", pid_not=first_pid)
+        self.assertNotEqual(first_pid, again["pid"])
+        self.assertGreaterEqual(again["restartCount"], 1)
+        self.assertEqual(3, again["lastExit"]["code"], again["lastExit"])
+        self.assertEqual("ok\n", self.poke("hello"))
+
+        stopped = self.client._request("stop", {"backend": "smoke", "wait": True}, timeout=STEP_TIMEOUT)
+        self.assertEqual("stopped", stopped["state"], stopped)
+        self.assertIsNone(stopped["pid"])
+        last_exit = stopped["lastExit"]
+        self.assertIsNone(last_exit["signal"], last_exit)
+        print(f"\n  stop: lastExit {last_exit}", file=sys.stderr)
+        with self.assertRaises(OSError):
+            socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+
+        self.client.close(timeout=STEP_TIMEOUT)
+        self.assertEqual(0, self.client.returncode, "\n".join(self.stderr[-30:]))
+        deadline = time.monotonic() + 15
+        while unix_pids("smoke-backend.exe") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.assertEqual([], unix_pids("smoke-backend.exe"), "a smoke-backend process is left")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
