@@ -77,7 +77,10 @@ class WindowsSmokeTest(unittest.TestCase):
         cls.temp = tempfile.mkdtemp(prefix="wine-smoke-")
         cls.env = dict(os.environ, WINEPREFIX=os.path.join(cls.temp, "prefix"), WINEDEBUG="-all",
                        WINEDLLOVERRIDES="mshtml=", XDG_STATE_HOME=os.path.join(cls.temp, "state"),
-                       XDG_RUNTIME_DIR=os.path.join(cls.temp, "run"), DOTNET_CLI_TELEMETRY_OPTOUT="1")
+                       XDG_RUNTIME_DIR=os.path.join(cls.temp, "run"), DOTNET_CLI_TELEMETRY_OPTOUT="1",
+                       # .NET maps JIT code twice (write, execute) through shared memory; under Wine that mapping
+                       # fails (Internal CLR error in DynamicMethod finalizers), so the test turns W^X off.
+                       DOTNET_EnableWriteXorExecute="0")
         os.makedirs(cls.env["XDG_RUNTIME_DIR"], mode=0o700)
         # The prefix is made once here (wineboot), so that the first request's timeout does not pay for it.
         subprocess.run([WINE, "wineboot", "--init"], env=cls.env, capture_output=True, timeout=START_TIMEOUT, check=False)
@@ -157,7 +160,6 @@ class WindowsSmokeTest(unittest.TestCase):
         self.assertTrue(unix_pids("smoke-backend.exe"), "no smoke-backend process in ps while it runs")
 
         self.poke("crash")
-        exited = self.wait_state(events, "crashed") if False else None  # the state names differ; see below
         again = self.wait_state(events, "running", pid_not=first_pid)
         self.assertNotEqual(first_pid, again["pid"])
         self.assertGreaterEqual(again["restartCount"], 1)

@@ -131,7 +131,9 @@ public sealed unsafe class WindowsProcessLauncher(TimeProvider? time = null) : I
         {
             if (s_consoleChecked) return;
             s_consoleChecked = true;
-            if (GetConsoleWindow() == 0 && GetConsoleCP() == 0) _ = AllocConsole();
+            // GetConsoleCP answers 0 only without a console (a console without a window, as CREATE_NO_WINDOW gives, is fine).
+            if (GetConsoleCP() != 0 || !AllocConsole()) return;
+            if (GetConsoleWindow() is var window and not 0) _ = User32.ShowWindow(window, User32.SW_HIDE);
         }
     }
 
