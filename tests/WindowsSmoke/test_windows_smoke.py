@@ -149,6 +149,21 @@ class WindowsSmokeTest(unittest.TestCase):
             except OSError:
                 return ""
 
+    def wait_count(self, name, count, timeout=15.0):
+        """Waits until `count` processes named `name` run; returns how many do at the end."""
+        deadline = time.monotonic() + timeout
+        while len(unix_pids(name)) != count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return len(unix_pids(name))
+
+    def attached_status(self):
+        """`backend-sidecar status --json` in a second Wine process: it attaches through the named pipe."""
+        command = [WINE, os.path.join(SIDECAR_DIR, "backend-sidecar.exe"), "status", "--json",
+                   "--config", windows_path(self.config_path)]
+        done = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=START_TIMEOUT, check=False)
+        self.assertEqual(0, done.returncode, done.stdout + done.stderr)
+        return json.loads(done.stdout)
+
     def test_start_crash_restart_stop_shutdown(self):
         self.client.open()
         events = self.client.listen()
@@ -157,7 +172,8 @@ class WindowsSmokeTest(unittest.TestCase):
         first_pid = status["pid"]
         self.assertIsInstance(first_pid, int)
         self.assertEqual("ok\n", self.poke("hello"))
-        self.assertTrue(unix_pids("smoke-backend.exe"), "no smoke-backend process in ps while it runs")
+        # The backend and the grandchild it starts, both in the backend's job.
+        self.assertEqual(2, self.wait_count("smoke-backend.exe", 2), "the backend and its grandchild should run")
 
         self.poke("crash")
         again = self.wait_state(events, "running", pid_not=first_pid)
@@ -165,6 +181,15 @@ class WindowsSmokeTest(unittest.TestCase):
         self.assertGreaterEqual(again["restartCount"], 1)
         self.assertEqual(3, again["lastExit"]["code"], again["lastExit"])
         self.assertEqual("ok\n", self.poke("hello"))
+        # The first run's grandchild went with its job: two processes again, not three.
+        self.assertEqual(2, self.wait_count("smoke-backend.exe", 2), "the crashed run's grandchild is left")
+
+        # A second client, through the attach endpoint (a named pipe on Windows), sees the same backend.
+        attached = self.attached_status()
+        backends = attached["backends"] if isinstance(attached, dict) and "backends" in attached else attached
+        smoke = [b for b in backends if b.get("backend") == "smoke"]
+        self.assertEqual(1, len(smoke), attached)
+        self.assertEqual(again["pid"], smoke[0]["pid"])
 
         stopped = self.client._request("stop", {"backend": "smoke", "wait": True}, timeout=STEP_TIMEOUT)
         self.assertEqual("stopped", stopped["state"], stopped)
@@ -172,15 +197,24 @@ class WindowsSmokeTest(unittest.TestCase):
         last_exit = stopped["lastExit"]
         self.assertIsNone(last_exit["signal"], last_exit)
         print(f"\n  stop: lastExit {last_exit}", file=sys.stderr)
+        self.assertEqual(0, self.wait_count("smoke-backend.exe", 0), "a smoke-backend process outlived the stop")
         with self.assertRaises(OSError):
             socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
 
         self.client.close(timeout=STEP_TIMEOUT)
         self.assertEqual(0, self.client.returncode, "\n".join(self.stderr[-30:]))
-        deadline = time.monotonic() + 15
-        while unix_pids("smoke-backend.exe") and time.monotonic() < deadline:
-            time.sleep(0.2)
-        self.assertEqual([], unix_pids("smoke-backend.exe"), "a smoke-backend process is left")
+        self.assertEqual(0, self.wait_count("smoke-backend.exe", 0), "a smoke-backend process is left")
+
+    def test_killed_sidecar_leaves_no_backend(self):
+        """Containment: the kill-on-close job ends with the sidecar's handles, even when it is killed without warning."""
+        self.client.open()
+        status = self.client._request("start", {"backend": "smoke", "wait": True}, timeout=START_TIMEOUT)
+        self.assertEqual("running", status["state"], status)
+        self.assertEqual(2, self.wait_count("smoke-backend.exe", 2), "the backend and its grandchild should run")
+
+        self.client._process.kill()  # SIGKILL to the sidecar's Wine process: no chance to clean up
+        self.client._process.wait(timeout=STEP_TIMEOUT)
+        self.assertEqual(0, self.wait_count("smoke-backend.exe", 0), "a smoke-backend process outlived the killed sidecar")
 
 
 if __name__ == "__main__":
