@@ -52,7 +52,14 @@ internal sealed unsafe class BackendJob : IDisposable
         // JOBOBJECT_BASIC_PROCESS_ID_LIST: two DWORD counts, then ULONG_PTR ids.
         var size = 8 + max * IntPtr.Size;
         var buffer = stackalloc byte[size];
-        if (_handle.IsClosed || !QueryInformationJobObject(_handle, JobObjectBasicProcessIdList, buffer, (uint)size, out _)) return [];
+        try
+        {
+            if (_handle.IsClosed || !QueryInformationJobObject(_handle, JobObjectBasicProcessIdList, buffer, (uint)size, out _)) return [];
+        }
+        catch (ObjectDisposedException)
+        {
+            return [];
+        }
         var count = Math.Min(((uint*)buffer)[1], (uint)max);
         var ids = new int[count];
         var list = (nuint*)(buffer + 8);
@@ -61,16 +68,27 @@ internal sealed unsafe class BackendJob : IDisposable
     }
 
     /// <summary>Ends every process in the job with <paramref name="exitCode"/>; false when the job is already closed.</summary>
-    public bool Terminate(uint exitCode) => !_handle.IsClosed && TerminateJobObject(_handle, exitCode);
+    public bool Terminate(uint exitCode)
+    {
+        try { return !_handle.IsClosed && TerminateJobObject(_handle, exitCode); }
+        catch (ObjectDisposedException) { return false; } // closed between the check and the call
+    }
 
     public void Dispose() => _handle.Dispose();
 
     private JOBOBJECT_BASIC_ACCOUNTING_INFORMATION? Accounting()
     {
         JOBOBJECT_BASIC_ACCOUNTING_INFORMATION info;
-        if (_handle.IsClosed
-            || !QueryInformationJobObject(_handle, JobObjectBasicAccountingInformation, &info, (uint)sizeof(JOBOBJECT_BASIC_ACCOUNTING_INFORMATION), out _))
+        try
+        {
+            if (_handle.IsClosed
+                || !QueryInformationJobObject(_handle, JobObjectBasicAccountingInformation, &info, (uint)sizeof(JOBOBJECT_BASIC_ACCOUNTING_INFORMATION), out _))
+                return null;
+        }
+        catch (ObjectDisposedException)
+        {
             return null;
+        }
         return info;
     }
 }

@@ -88,10 +88,8 @@ public sealed class WindowsChildProcess : IChildProcess
     /// <inheritdoc/>
     public async Task KillGroupAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            if (!_disposed || !_exited.Task.IsCompleted) _ = _job.Terminate(KilledExitCode);
-        }
+        // False once the job is closed: then nothing of it is left to end.
+        _ = _job.Terminate(KilledExitCode);
         // The bound is a safety net against a hang, not behaviour under test: measured on the real clock.
         if (!await WaitEmptyAsync(KillWaitLimit, TimeProvider.System, cancellationToken).ConfigureAwait(false))
             throw new TimeoutException(

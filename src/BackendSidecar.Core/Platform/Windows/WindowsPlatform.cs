@@ -40,14 +40,16 @@ public sealed class WindowsPlatform : IProcessPlatform
 
     /// <inheritdoc/>
     /// <remarks>The job's accounting gives the CPU time of every process that ran in it (exited ones included) and the
-    /// live count; resident memory is not summed here (0).</remarks>
+    /// live count; the memory is the sum of the working sets of the processes in it now.</remarks>
     public GroupSample? SampleGroup(int processGroupId, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         if (_launcher.FindJob(processGroupId) is not { } job) return null;
         var takenAt = time.GetTimestamp();
         var active = job.ActiveProcesses;
-        return active == 0 || job.CpuTime is not { } cpu ? null : new GroupSample(cpu, 0, active, takenAt);
+        if (active == 0 || job.CpuTime is not { } cpu) return null;
+        var workingSet = job.ProcessIds().Sum(pid => WindowsProcessTable.TryGetWorkingSet(pid) ?? 0);
+        return new GroupSample(cpu, workingSet, active, takenAt);
     }
 
     private sealed class JobHandleContainment : IAsyncDisposable

@@ -30,6 +30,15 @@ public sealed class WindowsProcessTable : IProcessTable
         return QueryFullProcessImageNameW(process, 0, buffer, ref size) ? Path.GetFileName(new string(buffer, 0, (int)size)) : null;
     }
 
+    /// <summary>The working set (the resident memory) of a live process in bytes; null when it cannot be read.</summary>
+    internal static unsafe long? TryGetWorkingSet(int pid)
+    {
+        using var process = Open(pid, PROCESS_QUERY_LIMITED_INFORMATION);
+        if (process is null) return null;
+        var counters = new PROCESS_MEMORY_COUNTERS { cb = (uint)sizeof(PROCESS_MEMORY_COUNTERS) };
+        return K32GetProcessMemoryInfo(process, &counters, counters.cb) ? (long)counters.WorkingSetSize : null;
+    }
+
     /// <inheritdoc/>
     public Task WhenGone(int pid, ulong startTime)
     {
