@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Windows smoke suite under Wine (test_windows_smoke.py): installs Debian's wine64 when wine is missing, publishes
+# The Windows smoke suite under Wine (test_windows_smoke.py): installs Debian's wine when it is missing, publishes
 # the sidecar and the smoke backend for win-x64 once, then runs the suite; its unittest summary is the last lines.
 # Self-contained and not single-file: NativeAOT cannot compile for Windows on Linux, and Wine 8 cannot start a
 # single-file .NET bundle (CoreCLR fails to load System.Private.CoreLib from it).
@@ -10,9 +10,9 @@ cd "$(dirname "$0")/../.."
 out=${WINE_SMOKE_OUT:-$PWD/artifacts/wine-smoke}
 
 if ! command -v wine >/dev/null; then
-  echo "no wine: installing wine64 (apt-get)"
+  echo "no wine: installing wine and wine64 (apt-get)"
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
-  $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq wine64 >/dev/null || exit 1
+  $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq wine wine64 >/dev/null || exit 1
 fi
 
 publish() {

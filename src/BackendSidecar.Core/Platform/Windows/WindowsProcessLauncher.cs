@@ -132,7 +132,17 @@ public sealed unsafe class WindowsProcessLauncher(TimeProvider? time = null) : I
             if (s_consoleChecked) return;
             s_consoleChecked = true;
             // GetConsoleCP answers 0 only without a console (a console without a window, as CREATE_NO_WINDOW gives, is fine).
-            if (GetConsoleCP() != 0 || !AllocConsole()) return;
+            if (GetConsoleCP() != 0) return;
+            // AllocConsole points the standard handles at the new console; the protocol's stdin/stdout and the log's
+            // stderr are the host's pipes and must stay so.
+            ReadOnlySpan<int> standard = [STD_INPUT_HANDLE, STD_OUTPUT_HANDLE, STD_ERROR_HANDLE];
+            Span<nint> saved = stackalloc nint[3];
+            for (var i = 0; i < 3; i++) saved[i] = GetStdHandle(standard[i]);
+            if (!AllocConsole()) return;
+            for (var i = 0; i < 3; i++)
+            {
+                if (saved[i] is not 0 and not -1) _ = SetStdHandle(standard[i], saved[i]);
+            }
             if (GetConsoleWindow() is var window and not 0) _ = User32.ShowWindow(window, User32.SW_HIDE);
         }
     }
