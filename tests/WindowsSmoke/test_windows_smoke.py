@@ -20,7 +20,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "scripts"))
-from sidecar_client import SidecarClient  # noqa: E402
+from sidecar_client import SidecarClient, SidecarError  # noqa: E402
 
 SIDECAR_DIR = os.environ.get("WINE_SMOKE_SIDECAR", "")
 BACKEND_DIR = os.environ.get("WINE_SMOKE_BACKEND", "")
@@ -215,6 +215,32 @@ class WindowsSmokeTest(unittest.TestCase):
         self.client._process.kill()  # SIGKILL to the sidecar's Wine process: no chance to clean up
         self.client._process.wait(timeout=STEP_TIMEOUT)
         self.assertEqual(0, self.wait_count("smoke-backend.exe", 0), "a smoke-backend process outlived the killed sidecar")
+
+    def test_port_in_use_names_its_windows_owner(self):
+        """A port held by another Windows process fails the start with -32015 (onPortInUse: fail, the default), its owner
+        from GetExtendedTcpTable."""
+        squatter = subprocess.Popen([WINE, os.path.join(BACKEND_DIR, "smoke-backend.exe"), str(self.port)], env=self.env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            first_line = squatter.stdout.readline()  # "listening on 127.0.0.1:PORT as pid N" (bounded: the kill below)
+            self.assertIn("listening", first_line)
+            windows_pid = int(first_line.rsplit(" ", 1)[1])
+            self.client.open()
+            with self.assertRaises(SidecarError) as raised:
+                self.client._request("start", {"backend": "smoke", "wait": True}, timeout=START_TIMEOUT)
+            self.assertEqual(-32015, raised.exception.code, raised.exception)
+            data = raised.exception.data
+            print(f"\n  port in use: {data}", file=sys.stderr)
+            self.assertEqual(self.port, data["port"])
+            # Wine 8's TCP table gives every listener owner PID 0 (Windows' "unknown"), which reads as null; on Windows
+            # it is the squatter's PID and image name.
+            self.assertIn(data["pid"], (None, windows_pid), data)
+            if data["pid"] is not None:
+                self.assertEqual("smoke-backend.exe", data["processName"], data)
+        finally:
+            squatter.kill()
+            squatter.wait(timeout=STEP_TIMEOUT)
+            squatter.stdout.close()
 
 
 if __name__ == "__main__":
