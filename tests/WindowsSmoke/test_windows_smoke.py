@@ -64,9 +64,10 @@ class WineSidecarClient(SidecarClient):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
-        self.initialize_result = self._request(
-            "initialize", {"protocolVersion": "1.1", "clientInfo": {"name": "wine-smoke", "version": "0.1.0"}},
-            timeout=START_TIMEOUT)
+        params = {"protocolVersion": "1.1", "clientInfo": {"name": "wine-smoke", "version": "0.1.0"}}
+        if getattr(self, "parent_pid", None) is not None:
+            params["parentPid"] = self.parent_pid
+        self.initialize_result = self._request("initialize", params, timeout=START_TIMEOUT)
         return self
 
 
@@ -216,31 +217,47 @@ class WindowsSmokeTest(unittest.TestCase):
         self.client._process.wait(timeout=STEP_TIMEOUT)
         self.assertEqual(0, self.wait_count("smoke-backend.exe", 0), "a smoke-backend process outlived the killed sidecar")
 
+    def start_windows_process(self, port):
+        """A smoke backend started by Wine directly (not by the sidecar); returns it and its Windows PID."""
+        process = subprocess.Popen([WINE, os.path.join(BACKEND_DIR, "smoke-backend.exe"), str(port)], env=self.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.addCleanup(process.stdout.close)
+        self.addCleanup(process.wait, STEP_TIMEOUT)
+        self.addCleanup(process.kill)
+        first_line = process.stdout.readline()  # "listening on 127.0.0.1:PORT as pid N" (bounded: the kill above)
+        self.assertIn("listening", first_line)
+        return process, int(first_line.rsplit(" ", 1)[1])
+
+    def test_parent_death_stops_everything(self):
+        """initialize.parentPid names a Windows process; when it dies the sidecar stops its backends and exits 0."""
+        parent, parent_pid = self.start_windows_process(free_port())
+        self.client.parent_pid = parent_pid
+        self.client.open()
+        status = self.client._request("start", {"backend": "smoke", "wait": True}, timeout=START_TIMEOUT)
+        self.assertEqual("running", status["state"], status)
+
+        parent.kill()
+        parent.wait(timeout=STEP_TIMEOUT)
+        self.client._process.wait(timeout=STEP_TIMEOUT)
+        self.assertEqual(0, self.client.returncode, "\n".join(self.stderr[-30:]))
+        self.assertEqual(0, self.wait_count("smoke-backend.exe", 0), "a smoke-backend process outlived the sidecar")
+
     def test_port_in_use_names_its_windows_owner(self):
         """A port held by another Windows process fails the start with -32015 (onPortInUse: fail, the default), its owner
         from GetExtendedTcpTable."""
-        squatter = subprocess.Popen([WINE, os.path.join(BACKEND_DIR, "smoke-backend.exe"), str(self.port)], env=self.env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        try:
-            first_line = squatter.stdout.readline()  # "listening on 127.0.0.1:PORT as pid N" (bounded: the kill below)
-            self.assertIn("listening", first_line)
-            windows_pid = int(first_line.rsplit(" ", 1)[1])
-            self.client.open()
-            with self.assertRaises(SidecarError) as raised:
-                self.client._request("start", {"backend": "smoke", "wait": True}, timeout=START_TIMEOUT)
-            self.assertEqual(-32015, raised.exception.code, raised.exception)
-            data = raised.exception.data
-            print(f"\n  port in use: {data}", file=sys.stderr)
-            self.assertEqual(self.port, data["port"])
-            # Wine 8's TCP table gives every listener owner PID 0 (Windows' "unknown"), which reads as null; on Windows
-            # it is the squatter's PID and image name.
-            self.assertIn(data["pid"], (None, windows_pid), data)
-            if data["pid"] is not None:
-                self.assertEqual("smoke-backend.exe", data["processName"], data)
-        finally:
-            squatter.kill()
-            squatter.wait(timeout=STEP_TIMEOUT)
-            squatter.stdout.close()
+        _, windows_pid = self.start_windows_process(self.port)
+        self.client.open()
+        with self.assertRaises(SidecarError) as raised:
+            self.client._request("start", {"backend": "smoke", "wait": True}, timeout=START_TIMEOUT)
+        self.assertEqual(-32015, raised.exception.code, raised.exception)
+        data = raised.exception.data
+        print(f"\n  port in use: {data}", file=sys.stderr)
+        self.assertEqual(self.port, data["port"])
+        # Wine 8's TCP table gives every listener owner PID 0 (Windows' "unknown"), which reads as null; on Windows
+        # it is the squatter's PID and image name.
+        self.assertIn(data["pid"], (None, windows_pid), data)
+        if data["pid"] is not None:
+            self.assertEqual("smoke-backend.exe", data["processName"], data)
 
 
 if __name__ == "__main__":
