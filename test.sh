@@ -18,7 +18,9 @@ passed=0 failed=0
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 step() { printf '\n== %s\n' "$*"; }
-fail_step() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
+fail_step() { echo "FAILED: $*" >&2; echo "$*" >> "$results/failures.txt"; failed=$((failed + 1)); }
+# Each suite's failed test names, gathered so that the end of the output (all a CI log may keep) says what failed.
+note_failures() { sed -n "$1" "$2" 2>/dev/null | sed "s/^/$3: /" | head -n 20 >> "$results/failures.txt"; }
 
 step "dotnet restore and build"
 if ! dotnet build BackendSidecar.sln -c Release -warnaserror --nologo -v quiet -clp:NoSummary; then
@@ -53,6 +55,8 @@ for project in tests/*.Tests/*.Tests.csproj; do
     p=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
     f=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    [ "${f:-0}" = 0 ] || grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | grep -o 'testName="[^"]*"' \
+      | sed -E "s/^testName=\"(.*)\"$/$name: \1/" | head -n 20 >> "$results/failures.txt"
   else
     fail_step "$name produced no results"
   fi
@@ -68,6 +72,9 @@ if [ -f package.json ]; then
     p=$(grep -Eo '[0-9]+ passing' "$results/ts.log" | awk '{s+=$1} END {print s+0}')
     f=$(grep -Eo '[0-9]+ failing' "$results/ts.log" | awk '{s+=$1} END {print s+0}')
     passed=$((passed + p)); failed=$((failed + f))
+    # mocha prints "  1) suite" then "       test:" under "N failing".
+    [ "$f" = 0 ] || awk '/ failing$/ { on = 1 } on && /^  [0-9]+\) / { s = $0; getline t; gsub(/^ +| +$/, "", s); gsub(/^ +|:$/, "", t); print "mocha: " s " " t }' \
+      "$results/ts.log" | head -n 20 >> "$results/failures.txt"
     if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the TypeScript test run"; fi
   else
     fail_step "npm ci"
@@ -84,6 +91,7 @@ if command -v python3 >/dev/null; then
   f=$(printf '%s' "$summary" | grep -Eo '(failures|errors)=[0-9]+' | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
   s=$(printf '%s' "$summary" | grep -Eo 'skipped=[0-9]+' | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
   passed=$((passed + ${ran:-0} - f - s)); failed=$((failed + f))
+  note_failures '/^\(FAIL\|ERROR\): /p' "$results/scripts.log" python
   if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the script examples' test run"; fi
 else
   fail_step "python3 is missing (the script examples' tests need it)"
@@ -117,6 +125,7 @@ else
   if [ -n "$counts" ]; then
     p=${counts%% passed*}; f=${counts#*passed, }; f=${f%% failed}
     passed=$((passed + p)); failed=$((failed + f))
+    note_failures '/^FAIL /p' "$results/e2e.log" e2e
     if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the end-to-end test run (exit $status)"; fi
   else
     fail_step "the end-to-end test printed no result (exit $status)"
@@ -133,11 +142,16 @@ else
   if [ -n "$counts" ]; then
     p=${counts%% passed*}; f=${counts#*passed, }; f=${f%% failed}
     passed=$((passed + p)); failed=$((failed + f))
+    note_failures '/^not ok /p' "$results/packaging.log" packaging
     if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the packaging test run (exit $status)"; fi
   else
     fail_step "the packaging test printed no result (exit $status)"
   fi
 fi
 
+if [ -s "$results/failures.txt" ]; then
+  step "What failed"
+  cat "$results/failures.txt"
+fi
 printf '\n%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" = 0 ]
