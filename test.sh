@@ -109,6 +109,7 @@ else
   s=$(printf '%s' "$summary" | grep -Eo 'skipped=[0-9]+' | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
   if [ -n "$ran" ]; then
     passed=$((passed + ran - f - s)); failed=$((failed + f))
+    note_failures '/^\(FAIL\|ERROR\): /p' "$results/wine.log" wine
     if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the Windows smoke suite (exit $status)"; fi
   else
     fail_step "the Windows smoke suite ran no test (exit $status)"
