@@ -8,6 +8,7 @@
 #   ./test.sh                  everything
 #   SKIP_E2E=1 ./test.sh       everything but the VS Code end-to-end test (it installs code-server and Chromium)
 #   SKIP_PACKAGING=1 ./test.sh everything but the fresh-clone packaging test (a full restore, build and publish)
+#   SKIP_WINE=1 ./test.sh      everything but the Windows smoke suite under Wine (installs wine64, a win-x64 publish)
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -119,6 +120,25 @@ if command -v python3 >/dev/null; then
   if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the script examples' test run"; fi
 else
   fail_step "python3 is missing (the script examples' tests need it)"
+fi
+
+if [ "${SKIP_WINE:-0}" = 1 ]; then
+  step "Windows smoke suite under Wine: skipped (SKIP_WINE=1)"
+else
+  step "Windows smoke suite under Wine (tests/WindowsSmoke/run.sh: win-x64 sidecar and backend)"
+  tests/WindowsSmoke/run.sh 2>&1 | tee "$results/wine.log"
+  status=${PIPESTATUS[0]}
+  ran=$(grep -Eo '^Ran [0-9]+ test' "$results/wine.log" | tail -1 | tr -dc 0-9)
+  summary=$(grep -E '^(OK|FAILED)( \(.*\))?$' "$results/wine.log" | tail -1)
+  f=$(printf '%s' "$summary" | grep -Eo '(failures|errors)=[0-9]+' | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
+  s=$(printf '%s' "$summary" | grep -Eo 'skipped=[0-9]+' | cut -d= -f2 | awk '{s+=$1} END {print s+0}')
+  if [ -n "$ran" ]; then
+    passed=$((passed + ran - f - s)); failed=$((failed + f))
+    note_failures '/^\(FAIL\|ERROR\): /p' "$results/wine.log" wine
+    if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the Windows smoke suite (exit $status)"; fi
+  else
+    fail_step "the Windows smoke suite ran no test (exit $status)"
+  fi
 fi
 
 if [ "${SKIP_E2E:-0}" = 1 ]; then

@@ -16,33 +16,49 @@ public sealed record ResolvedCommand(string? Path, IReadOnlyList<string> Searche
 /// <remarks>Looks at the file system but changes nothing; thread-safe.</remarks>
 public static class CommandResolver
 {
-    /// <summary>Resolves <paramref name="command"/>.</summary>
+    /// <summary>Resolves <paramref name="command"/> by this OS's rules (<see cref="CommandLookupRules.Current"/>).</summary>
     /// <param name="command">A bare name (searched for) or a path: anything containing <c>/</c>, taken relative to <paramref name="cwd"/>.</param>
     /// <param name="searchPaths">Folders tried before PATH, in order; relative ones are taken relative to <paramref name="cwd"/>.</param>
     /// <param name="cwd">The backend's working directory.</param>
     /// <param name="pathEnv">The PATH to search, normally the one of the child's environment; <c>null</c> or empty: none.</param>
     /// <returns>The first candidate that is an executable regular file (after following symlinks), and every candidate tried.</returns>
-    public static ResolvedCommand Resolve(string command, IReadOnlyList<string> searchPaths, string cwd, string? pathEnv)
+    public static ResolvedCommand Resolve(string command, IReadOnlyList<string> searchPaths, string cwd, string? pathEnv) =>
+        Resolve(command, searchPaths, cwd, pathEnv, CommandLookupRules.Current);
+
+    /// <summary>Resolves <paramref name="command"/> by <paramref name="rules"/> (a parameter, so that the Windows rules are
+    /// tested on Linux too).</summary>
+    /// <remarks>Windows: <c>\</c> also makes a path; a name without one of PATHEXT's extensions is tried with each of them in
+    /// turn (<c>uvicorn</c>: <c>uvicorn.exe</c>, then <c>uvicorn.cmd</c>...); a search folder named <c>bin</c> is followed by
+    /// its sibling <c>Scripts</c>, where a Windows venv keeps what a POSIX one keeps in <c>bin</c>.</remarks>
+    public static ResolvedCommand Resolve(string command, IReadOnlyList<string> searchPaths, string cwd, string? pathEnv, CommandLookupRules rules)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         ArgumentNullException.ThrowIfNull(searchPaths);
         ArgumentException.ThrowIfNullOrEmpty(cwd);
-
-        if (command.Contains('/', StringComparison.Ordinal))
-        {
-            var direct = System.IO.Path.GetFullPath(command, cwd);
-            return new ResolvedCommand(IsExecutableFile(direct) ? direct : null, [direct]);
-        }
+        ArgumentNullException.ThrowIfNull(rules);
 
         var searched = new List<string>();
-        var folders = searchPaths.Concat(SplitPath(pathEnv));
+        if (command.Contains('/', StringComparison.Ordinal) || (rules.Windows && command.Contains('\\', StringComparison.Ordinal)))
+        {
+            var direct = System.IO.Path.GetFullPath(command, cwd);
+            foreach (var candidate in rules.NamesFor(direct))
+            {
+                searched.Add(candidate);
+                if (IsExecutableFile(candidate, rules)) return new ResolvedCommand(candidate, searched);
+            }
+            return new ResolvedCommand(null, searched);
+        }
+
+        var folders = rules.Folders(searchPaths).Concat(SplitPath(pathEnv, rules.PathListSeparator));
         foreach (var folder in folders)
         {
-            var candidate = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, command), cwd);
-            // The same folder twice in PATH is common; trying it again tells nobody anything.
-            if (searched.Contains(candidate, StringComparer.Ordinal)) continue;
-            searched.Add(candidate);
-            if (IsExecutableFile(candidate)) return new ResolvedCommand(candidate, searched);
+            foreach (var candidate in rules.NamesFor(System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, command), cwd)))
+            {
+                // The same folder twice in PATH is common; trying it again tells nobody anything.
+                if (searched.Contains(candidate, StringComparer.Ordinal)) continue;
+                searched.Add(candidate);
+                if (IsExecutableFile(candidate, rules)) return new ResolvedCommand(candidate, searched);
+            }
         }
         return new ResolvedCommand(null, searched);
     }
@@ -51,14 +67,19 @@ public static class CommandResolver
     /// True for a regular file (after following symlinks) with an execute bit set. The bits are not matched against the
     /// caller's uid: a file executable only by another user fails later, at spawn, with a clear EACCES.
     /// </summary>
-    public static bool IsExecutableFile(string path)
+    public static bool IsExecutableFile(string path) => IsExecutableFile(path, CommandLookupRules.Current);
+
+    /// <summary>As <see cref="IsExecutableFile(string)"/>; by Windows rules any regular file is (its extension was chosen
+    /// from PATHEXT already).</summary>
+    public static bool IsExecutableFile(string path, CommandLookupRules rules)
     {
+        ArgumentNullException.ThrowIfNull(rules);
         try
         {
             FileSystemInfo info = new FileInfo(path);
             if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
             if (!info.Exists || Directory.Exists(info.FullName)) return false;
-            if (OperatingSystem.IsWindows()) return true;
+            if (rules.Windows || OperatingSystem.IsWindows()) return true;
             const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
             return (info.UnixFileMode & anyExecute) != 0;
         }
@@ -69,8 +90,8 @@ public static class CommandResolver
     }
 
     /// <summary>PATH entries; empty ones (which POSIX reads as "the current directory") are skipped on purpose.</summary>
-    private static IEnumerable<string> SplitPath(string? pathEnv) =>
+    private static IEnumerable<string> SplitPath(string? pathEnv, char separator) =>
         string.IsNullOrEmpty(pathEnv)
             ? []
-            : pathEnv.Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            : pathEnv.Split(separator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

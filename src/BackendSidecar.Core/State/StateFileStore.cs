@@ -39,6 +39,8 @@ public sealed class StateFileStore : IStateStore
 
     private static void EnsureOwned(string directory)
     {
+        // Windows has no uid to compare: the folder is under the user's own profile (LOCALAPPDATA), guarded by its ACL.
+        if (OperatingSystem.IsWindows()) return;
         if (FileOwner.TryGetUid(directory) is { } owner && owner != Posix.getuid())
             throw new IOException($"State directory '{directory}' belongs to uid {owner}, not to this user; refusing to use it.");
     }

@@ -1,0 +1,17 @@
+using System.Runtime.Versioning;
+using BackendSidecar.Core.Ports;
+
+namespace BackendSidecar.Core.Platform.Windows;
+
+/// <summary>Finds the listener on a TCP port from the system's TCP table (GetExtendedTcpTable), with the owner's image name.</summary>
+[SupportedOSPlatform("windows")]
+public sealed class WindowsPortInspector(WindowsProcessTable processes) : IPortInspector
+{
+    /// <inheritdoc/>
+    public PortOwner? FindListener(int port)
+    {
+        if (TcpTable.FindListenerPid(port) is not { } pid) return null;
+        // PID 0 (System Idle) and 4 (System) own kernel listeners such as http.sys: there is no process to show.
+        return pid is 0 or 4 ? new PortOwner(port, null, null) : new PortOwner(port, pid, processes.TryGetName(pid));
+    }
+}
