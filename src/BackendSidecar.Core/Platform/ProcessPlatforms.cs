@@ -23,8 +23,8 @@ public static class ProcessPlatforms
             "linux" => throw new PlatformSelectionException($"{Variable}=linux needs Linux (pidfd, /proc); this is {Describe()}."),
             "posix" when !OperatingSystem.IsWindows() => new PosixPlatform(guardCommand, time),
             "posix" => throw new PlatformSelectionException($"{Variable}=posix needs a Unix; this is {Describe()}."),
-            // The lead wires WindowsPlatform here when feat/win is merged.
-            "windows" => throw new PlatformSelectionException($"{Variable}=windows: this build has no Windows platform."),
+            "windows" when OperatingSystem.IsWindows() => new Windows.WindowsPlatform(time),
+            "windows" => throw new PlatformSelectionException($"{Variable}=windows needs Windows (Job Objects); this is {Describe()}."),
             _ when !Names.Contains(name) => throw new PlatformSelectionException(
                 $"{Variable}={requested} is not a platform; use one of: {string.Join(", ", Names)} (or leave it unset)."),
             _ => throw new PlatformSelectionException($"{Variable}={name}: not available in this build."),
