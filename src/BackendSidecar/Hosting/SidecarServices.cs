@@ -23,7 +23,9 @@ internal static class SidecarServices
     public static SupervisorServices Create(ILoggerFactory loggerFactory, string? configPath)
     {
         // Checked before anything is written there: the default log files and the state records.
-        SidecarFolders.EnsurePrivate(SidecarFolders.ForConfig(configPath));
+        var folder = SidecarFolders.ForConfig(configPath);
+        var firstStart = !Directory.Exists(folder);
+        SidecarFolders.EnsurePrivate(folder);
         var launcher = new PosixProcessLauncher();
         s_guard ??= SidecarDeathGuard.TryStart(launcher);
         if (!launcher.ParentDeathSignalAvailable)
@@ -31,13 +33,30 @@ internal static class SidecarServices
                 "setpriv was not found: backends cannot be killed by the kernel if the sidecar itself is killed with SIGKILL; " +
                 "they are cleaned up at the next start instead");
 
+        var stateStore = new StateFileStore(StateFileStore.DefaultDirectory(configPath));
+        if (firstStart) AdoptLegacyState(stateStore, configPath, folder, loggerFactory);
+
         return new SupervisorServices
         {
             Launcher = launcher,
             HealthProbes = new HealthProbeFactory(),
             Ports = new LinuxPortInspector(),
-            StateStore = new StateFileStore(StateFileStore.DefaultDirectory(configPath)),
+            StateStore = stateStore,
             LoggerFactory = loggerFactory,
         };
+    }
+
+    /// <summary>What an older version (another folder name) left to reap for this configuration becomes ours to reap.</summary>
+    private static void AdoptLegacyState(StateFileStore store, string? configPath, string folder, ILoggerFactory loggerFactory)
+    {
+        try
+        {
+            if (SidecarFolders.LegacyStateDirectory(configPath, folder) is { } legacy)
+                store.AdoptRecordsFrom(legacy);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            loggerFactory.CreateLogger("BackendSidecar").LogWarning("the state records of an older version were not read: {Message}", e.Message);
+        }
     }
 }
