@@ -28,7 +28,7 @@ internal static class ServeCommand
         var logger = loggerFactory.CreateLogger("BackendSidecar.Serve");
         await using var session = new SidecarSession(options, loggerFactory);
 
-        var input = PipeReader.Create(Console.OpenStandardInput(), new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var input = InputReader.Create(Console.OpenStandardInput(), 64 * 1024, options.MaxMessageBytes);
         var output = PipeWriter.Create(Console.OpenStandardOutput());
         await using var attachment = new ServeAttachment(options, loggerFactory);
         var serving = ServeAsync(options, session, input, output, logger, () => attachment.Open(session));
