@@ -10,7 +10,9 @@ namespace BackendSidecar.Hosting;
 /// <summary>The real operating-system services behind the supervisor, wired once per process.</summary>
 internal static class SidecarServices
 {
+    private static readonly Lock s_guardLock = new();
     private static SidecarDeathGuard? s_guard;
+    private static bool s_guardStarted;
 
     /// <summary>Ends the guard at a clean exit, once every backend is stopped.</summary>
     public static async Task StopGuardAsync()
@@ -27,7 +29,6 @@ internal static class SidecarServices
         var firstStart = !Directory.Exists(folder);
         SidecarFolders.EnsurePrivate(folder);
         var launcher = new PosixProcessLauncher();
-        s_guard ??= SidecarDeathGuard.TryStart(launcher);
         if (!launcher.ParentDeathSignalAvailable)
             loggerFactory.CreateLogger("BackendSidecar").LogWarning(
                 "setpriv was not found: backends cannot be killed by the kernel if the sidecar itself is killed with SIGKILL; " +
@@ -38,7 +39,7 @@ internal static class SidecarServices
 
         return new SupervisorServices
         {
-            Launcher = launcher,
+            Launcher = new GuardFirstLauncher(launcher),
             HealthProbes = new HealthProbeFactory(),
             Ports = new LinuxPortInspector(),
             StateStore = stateStore,
@@ -57,6 +58,27 @@ internal static class SidecarServices
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             loggerFactory.CreateLogger("BackendSidecar").LogWarning("the state records of an older version were not read: {Message}", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Starts the death guard once per process, just before the first backend: until then there is nothing for it to kill.
+    /// At start-up it cost a shell and a setpriv spawned before <c>initialize</c> could be answered (perf over 21 cold
+    /// starts: 3.6% of the sidecar's own CPU up to the answer, plus the two processes' CPU on the same 2 cores).
+    /// </summary>
+    private sealed class GuardFirstLauncher(PosixProcessLauncher launcher) : IProcessLauncher
+    {
+        public IChildProcess Launch(LaunchRequest request)
+        {
+            lock (s_guardLock)
+            {
+                if (!s_guardStarted)
+                {
+                    s_guardStarted = true;
+                    s_guard = SidecarDeathGuard.TryStart(launcher);
+                }
+            }
+            return launcher.Launch(request);
         }
     }
 }
