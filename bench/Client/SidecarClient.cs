@@ -48,6 +48,9 @@ internal sealed class SidecarClient : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // State and default logs in the work folder too, not in the user's: a start then reads only its own folder's records
+        // (the user's folder gathers one folder per run, and whatever killed sidecars left there).
+        info.Environment["XDG_STATE_HOME"] = Path.Combine(workDirectory, "state");
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var spawnedAt = Stopwatch.GetTimestamp();
         var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {sidecarPath}");

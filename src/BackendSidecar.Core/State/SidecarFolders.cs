@@ -24,12 +24,29 @@ public static class SidecarFolders
     public static string ForConfig(string? configPath) =>
         ForConfig(configPath, Environment.GetEnvironmentVariable, OperatingSystem.IsWindows() ? 0 : Posix.getuid());
 
-    internal static string ForConfig(string? configPath, Func<string, string?> getEnv, uint uid)
+    internal static string ForConfig(string? configPath, Func<string, string?> getEnv, uint uid) =>
+        Path.Combine(Root(getEnv, uid), StableHash.Hex(Key(configPath), 12));
+
+    private static string Key(string? configPath) =>
+        configPath is null ? "inline:" + Directory.GetCurrentDirectory() : Path.GetFullPath(configPath);
+
+    /// <summary>
+    /// The state records that versions up to 0.1 kept for this configuration, in a folder named from SHA-256 of the same key;
+    /// null when there are none. Only looked for at a configuration's first start under the current name, and only when
+    /// another folder holds records, so that SHA-256 (OpenSSL, see <see cref="StableHash"/>) is not paid at every start.
+    /// </summary>
+    /// <param name="current">This configuration's folder now (<see cref="ForConfig(string?)"/>).</param>
+    public static string? LegacyStateDirectory(string? configPath, string current)
     {
-        var key = configPath is null ? "inline:" + Directory.GetCurrentDirectory() : Path.GetFullPath(configPath);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..12];
-        return Path.Combine(Root(getEnv, uid), hash);
+        var root = Path.GetDirectoryName(current);
+        if (root is null || !Directory.Exists(root)) return null;
+        if (!Directory.EnumerateDirectories(root).Any(d => d != current && HasRecords(Path.Combine(d, "state")))) return null;
+        var legacy = Path.Combine(root, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key(configPath))))[..12], "state");
+        return legacy != Path.Combine(current, "state") && HasRecords(legacy) ? legacy : null;
     }
+
+    private static bool HasRecords(string stateDirectory) =>
+        Directory.Exists(stateDirectory) && Directory.EnumerateFiles(stateDirectory, "*.json").Any(f => !Path.GetFileName(f).StartsWith('.'));
 
     /// <summary>The default log file of <paramref name="backend"/>: <c>FOLDER/BACKEND.log</c>.</summary>
     public static string DefaultLogFile(string? configPath, string backend)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using BackendSidecar.Core.Processes.Interop;
 
@@ -76,21 +74,44 @@ public sealed class StateFileStore : IStateStore
     public void Remove(string backend) => File.Delete(PathFor(backend));
 
     /// <summary>Every readable record; a damaged file is skipped (it proves nothing).</summary>
-    public IReadOnlyList<BackendStateRecord> LoadAll()
+    public IReadOnlyList<BackendStateRecord> LoadAll() => [.. RecordFiles().Select(f => f.Record)];
+
+    /// <summary>
+    /// Moves the readable records of <paramref name="directory"/> (an older version's folder) here, under the names this
+    /// store gives them, so that <see cref="LoadAll"/> finds them and <see cref="Remove"/> removes them; a backend that
+    /// already has a record here keeps it.
+    /// </summary>
+    public void AdoptRecordsFrom(string directory)
     {
-        var records = new List<BackendStateRecord>();
+        foreach (var (file, record) in new StateFileStore(directory).RecordFiles())
+        {
+            var target = PathFor(record.Backend);
+            if (File.Exists(target)) continue;
+            try
+            {
+                File.Move(file, target);
+            }
+            catch (IOException) { }
+        }
+    }
+
+    private IEnumerable<(string File, BackendStateRecord Record)> RecordFiles()
+    {
         foreach (var file in Directory.EnumerateFiles(DirectoryPath, "*" + Extension))
         {
             if (Path.GetFileName(file).StartsWith('.')) continue;
+            BackendStateRecord? record;
             try
             {
                 using var stream = File.OpenRead(file);
-                if (JsonSerializer.Deserialize(stream, StateJsonContext.Default.BackendStateRecord) is { Backend: not null } record)
-                    records.Add(record);
+                record = JsonSerializer.Deserialize(stream, StateJsonContext.Default.BackendStateRecord);
             }
-            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException) { }
+            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (record is { Backend: not null }) yield return (file, record);
         }
-        return records;
     }
 
     /// <summary>Backend names become file names as they are when safe, else as a hash.</summary>
@@ -99,7 +120,7 @@ public sealed class StateFileStore : IStateStore
         ArgumentException.ThrowIfNullOrEmpty(backend);
         var safe = !backend.StartsWith('.') && backend.Length <= 100
             && backend.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' || c is '_' || c is '.');
-        var name = safe ? backend : "backend-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(backend)))[..16];
+        var name = safe ? backend : "backend-" + StableHash.Hex(backend, 16);
         return Path.Combine(DirectoryPath, name + Extension);
     }
 }

@@ -24,7 +24,7 @@ internal static class ServeCommand
         if (options.ConfigPath is { } configPath && !options.New && await EndpointBridge.TryConnectAsync(configPath) is { } live)
             return await EndpointBridge.RunAsync(live, options.ParentPid);
 
-        var input = PipeReader.Create(Console.OpenStandardInput(), new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var input = InputReader.Create(Console.OpenStandardInput(), 64 * 1024, options.MaxMessageBytes);
         // Without --config, the host names the file in initialize: a live sidecar for it gets the host too, first message included.
         if (options.ConfigPath is null && !options.New)
         {

@@ -78,4 +78,44 @@ public sealed class SidecarFoldersTests : IDisposable
         Assert.Contains($"'{_root}' belongs to uid ", e.Message, StringComparison.Ordinal);
         Assert.Contains("not to this user (uid 4242)", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ForConfig_Name_Is12HexDigitsOfAStableHash()
+    {
+        // FNV-1a 64 of the key, as every version from here on names it: a changed name would orphan the folder's records.
+        var name = Path.GetFileName(SidecarFolders.ForConfig("/work/app/sidecar.json", Env(("HOME", "/home/ann")), 1000));
+
+        Assert.Equal("f85cf9cc2ca17d75", StableHashOf("/work/app/sidecar.json"));
+        Assert.Equal("f85cf9cc2ca1", name);
+    }
+
+    private static string StableHashOf(string text) => Core.State.StableHash.Hex(text, 16);
+
+    [Fact]
+    public void LegacyStateDirectory_OlderVersionsFolderWithRecords_IsFound()
+    {
+        var config = Path.Combine(_root, "sidecar.json");
+        var root = Path.Combine(_root, "backend-sidecar");
+        var current = Path.Combine(root, "aaaaaaaaaaaa");
+        var legacy = Path.Combine(root, LegacyName(config), "state");
+        Directory.CreateDirectory(legacy);
+        File.WriteAllText(Path.Combine(legacy, "api.json"), "{}");
+
+        Assert.Equal(legacy, SidecarFolders.LegacyStateDirectory(config, current));
+    }
+
+    [Fact]
+    public void LegacyStateDirectory_NoFolderWithRecords_IsNull()
+    {
+        var config = Path.Combine(_root, "sidecar.json");
+        var root = Path.Combine(_root, "backend-sidecar");
+        Directory.CreateDirectory(Path.Combine(root, LegacyName(config), "state"));
+
+        Assert.Null(SidecarFolders.LegacyStateDirectory(config, Path.Combine(root, "aaaaaaaaaaaa")));
+        Assert.Null(SidecarFolders.LegacyStateDirectory(config, Path.Combine(_root, "missing", "aaaaaaaaaaaa")));
+    }
+
+    /// <summary>How versions up to 0.1 named a configuration's folder.</summary>
+    private static string LegacyName(string config) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(config))))[..12];
 }

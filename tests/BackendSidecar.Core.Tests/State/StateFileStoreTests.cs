@@ -103,4 +103,30 @@ public sealed class StateFileStoreTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory));
     }
+
+    [Fact]
+    public void AdoptRecordsFrom_OlderFolder_RecordsMoveHereAndCanBeRemoved()
+    {
+        var older = _directory + "-older";
+        try
+        {
+            var old = new StateFileStore(older);
+            old.Save(Record("api", pid: 1));
+            // An older version hashed unsafe names differently; the record is found by its content, not its file name.
+            File.WriteAllText(Path.Combine(older, "backend-0123456789abcdef.json"),
+                JsonSerializer.Serialize(Record("model worker", pid: 2), Core.State.StateJsonContext.Default.BackendStateRecord));
+            var store = new StateFileStore(_directory);
+            store.Save(Record("api", pid: 3));
+
+            store.AdoptRecordsFrom(older);
+
+            Assert.Equal([2, 3], store.LoadAll().Select(r => r.Pid).Order());
+            store.Remove("model worker");
+            Assert.Equal(3, Assert.Single(store.LoadAll()).Pid);
+        }
+        finally
+        {
+            Directory.Delete(older, recursive: true);
+        }
+    }
 }
