@@ -144,7 +144,15 @@ internal sealed class SupervisorHarness : IAsyncDisposable
             child.ExitsOnStopSignal = true;
             await child.KillGroupAsync();
         }
-        await Backend.DisposeAsync();
+        try
+        {
+            await Backend.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+        }
+        catch (TimeoutException)
+        {
+            // A supervisor that cannot stop fails the test with this message instead of hanging the run.
+            throw new TimeoutException($"the supervisor did not stop within {TestTimeouts.Unexpected.TotalSeconds:0} s of disposing it");
+        }
         try { Directory.Delete(_logDir, recursive: true); } catch (IOException) { }
     }
 }
