@@ -6,8 +6,8 @@ namespace BackendSidecar.Core.Supervision;
 /// <summary>
 /// The life of one backend, top to bottom: start -> readiness -> running -> exit -> restart decision -> backoff -> start.
 /// One method per step, each making its transitions (triggers in brackets) and handing over to the next; the details are
-/// elsewhere. A stop or a shutdown can end the life at any step: it retires the instance, whose token ends the step under
-/// way, and a step that comes back through the gate finds its instance no longer current and does nothing.
+/// elsewhere. A stop or a shutdown can end the life at any step: it retires the instance (or cancels the port's claim), whose
+/// token ends the step under way, and a step that comes back through the gate finds it no longer current and does nothing.
 /// </summary>
 public sealed partial class BackendSupervisor
 {
@@ -19,15 +19,9 @@ public sealed partial class BackendSupervisor
         try
         {
             if (Options.Port is { } port && _services.Ports.FindListener(port) is { } owner)
-            {
-                var claim = _claim = ClaimFor_NeedsGate(owner);
-                SetState_NeedsGate(BackendTrigger.ClaimingPort, $"{reason}; {Describe(claim)}");
-                claim.Settled = Task.Run(() => ClaimStepAsync(claim)); // -> 1a., without the gate
-            }
+                BeginClaim_NeedsGate(owner, reason); // [ClaimingPort] -> 1a., which runs without the gate
             else
-            {
                 LaunchStep_NeedsGate(BackendTrigger.Launched, reason); // -> 1b.
-            }
         }
         catch (SupervisorException ex)
         {
@@ -46,13 +40,10 @@ public sealed partial class BackendSupervisor
             var found = await ClaimAsync(claim).ConfigureAwait(false);
             using (await EnterAsync().ConfigureAwait(false))
             {
-                if (_claim != claim)
-                {
+                if (_claim == claim)
+                    TakePort_NeedsGate(claim, found);
+                else
                     found?.Probe?.Dispose(); // cancelled, and the canceller said so: nothing is launched
-                    return;
-                }
-                _claim = null;
-                TakePort_NeedsGate(claim, found);
             }
         }
         finally

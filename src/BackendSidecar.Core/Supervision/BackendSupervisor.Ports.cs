@@ -31,7 +31,15 @@ public sealed partial class BackendSupervisor
     // Guarded by _gate: the start under way while its port is claimed.
     private PortClaim? _claim;
 
-    /// <summary>The claim onPortInUse allows for a port held by <paramref name="owner"/>; throws PortInUse when there is none to try.</summary>
+    /// <summary>Makes the claim onPortInUse allows for a port held by <paramref name="owner"/> the start under way
+    /// [ClaimingPort], and begins it without the gate; throws PortInUse when there is none to try.</summary>
+    private void BeginClaim_NeedsGate(PortOwner owner, string reason)
+    {
+        var claim = _claim = ClaimFor_NeedsGate(owner);
+        SetState_NeedsGate(BackendTrigger.ClaimingPort, $"{reason}; {Describe(claim)}");
+        claim.Settled = Task.Run(() => ClaimStepAsync(claim));
+    }
+
     private PortClaim ClaimFor_NeedsGate(PortOwner owner)
     {
         switch (Options.OnPortInUse)
@@ -88,6 +96,7 @@ public sealed partial class BackendSupervisor
     /// <summary>What a claim that is still current leads to: adopted, launched, or failed with PortInUse.</summary>
     private void TakePort_NeedsGate(PortClaim claim, ClaimResult? found)
     {
+        _claim = null;
         try
         {
             if (found is { Probe: { } probe, Health: { } health })
