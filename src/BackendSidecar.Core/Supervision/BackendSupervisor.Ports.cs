@@ -66,21 +66,9 @@ public sealed partial class BackendSupervisor
         var cancellationToken = claim.Cancel.Token;
         try
         {
-            if (claim.Leftover is { } record)
-            {
-                await OrphanReaper.StopLeftoverAsync(record, Options.Stop.Timeout, _time, cancellationToken).ConfigureAwait(false);
-                _services.StateStore?.Remove(record.Backend);
-                return new ClaimResult(PortFree: _services.Ports.FindListener(claim.Owner.Port) is null);
-            }
-
-            var probe = _services.HealthProbes.Create(Options.Health!, _log.Buffer, _log.Buffer.NextSeq);
-            // Bounded by the probe's own timeout; a stranger that answers but does not match expectJson is not adopted.
-            var result = await probe.CheckAsync(cancellationToken).ConfigureAwait(false);
-            if (result.Ok)
-                return new ClaimResult(PortFree: false, probe, result);
-            probe.Dispose();
-            _log.WriteSidecarLine($"port {claim.Owner.Port} is held by pid {claim.Owner.Pid} ({claim.Owner.ProcessName}) and it is not a healthy match: {result.Detail}");
-            return new ClaimResult(PortFree: false);
+            return claim.Leftover is { } record
+                ? await ReclaimAsync(claim.Owner, record, cancellationToken).ConfigureAwait(false)
+                : await ProbeToAdoptAsync(claim.Owner, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -88,8 +76,37 @@ public sealed partial class BackendSupervisor
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            _log.WriteSidecarLine($"could not reclaim port {claim.Owner.Port} from pid {claim.Owner.Pid}: {ex.Message}");
+            _log.WriteSidecarLine($"could not claim port {claim.Owner.Port} from pid {claim.Owner.Pid}: {ex.Message}");
             return null;
+        }
+    }
+
+    private async Task<ClaimResult> ReclaimAsync(PortOwner owner, BackendStateRecord record, CancellationToken cancellationToken)
+    {
+        await OrphanReaper.StopLeftoverAsync(record, Options.Stop.Timeout, _time, cancellationToken).ConfigureAwait(false);
+        _services.StateStore?.Remove(record.Backend);
+        return new ClaimResult(PortFree: _services.Ports.FindListener(owner.Port) is null);
+    }
+
+    private async Task<ClaimResult> ProbeToAdoptAsync(PortOwner owner, CancellationToken cancellationToken)
+    {
+        var probe = _services.HealthProbes.Create(Options.Health!, _log.Buffer, _log.Buffer.NextSeq);
+        try
+        {
+            // Bounded by the probe's own timeout; a stranger that answers but does not match expectJson is not adopted.
+            var result = await probe.CheckAsync(cancellationToken).ConfigureAwait(false);
+            if (result.Ok)
+            {
+                var adopting = probe;
+                probe = null; // handed to the adopted instance
+                return new ClaimResult(PortFree: false, adopting, result);
+            }
+            _log.WriteSidecarLine($"port {owner.Port} is held by pid {owner.Pid} ({owner.ProcessName}) and it is not a healthy match: {result.Detail}");
+            return new ClaimResult(PortFree: false);
+        }
+        finally
+        {
+            probe?.Dispose();
         }
     }
 
