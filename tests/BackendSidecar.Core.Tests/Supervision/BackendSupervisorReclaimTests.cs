@@ -117,4 +117,25 @@ public sealed class BackendSupervisorReclaimTests : IDisposable
         Assert.False(ProcessProbe.IsAlive(_leftover.Child.Pid));
         Assert.Contains($"reclaimed port {Port} from our own leftover pid {_leftover.Child.Pid}", h.Changes[1].Reason);
     }
+
+    [Fact]
+    public async Task Restart_DuringASlowReclaim_CancelsItAndStartsAgainWithAClaimOfItsOwn()
+    {
+        await using var h = await HarnessAsync();
+        var first = h.Backend.StartAsync();
+        await ReclaimUnderWayAsync();
+
+        var restart = h.Backend.RestartAsync();
+        // The restart's own reclaim signals the leftover again, and waits stop.timeoutMs like the first.
+        await ReclaimUnderWayAsync();
+        await h.AdvanceToNextTimerAsync(h.Options.Stop.Timeout);
+        var running = await restart.WaitAsync(TestTimeouts.Unexpected);
+
+        Assert.Equal(BackendState.Running, running.State);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(TestTimeouts.Unexpected));
+        Assert.Equal(running.Pid, Assert.Single(h.Launcher.All).Pid);
+        Assert.Equal(
+            [BackendState.Starting, BackendState.Stopped, BackendState.Starting, BackendState.Starting, BackendState.Running],
+            h.Changes.Select(c => c.Status.State));
+    }
 }
