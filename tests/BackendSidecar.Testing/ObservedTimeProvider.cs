@@ -33,8 +33,23 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         tracked.Arm(GetUtcNow(), dueTime, period);
         tracked.Inner = base.CreateTimer(callback, state, dueTime, period);
         lock (_lock) _timers.Add(tracked);
-        OnScheduled(tracked.DueAt);
+        OnScheduled(tracked);
         return tracked;
+    }
+
+    /// <summary>
+    /// Whether a timer armed after the <paramref name="scheduledCount"/>-th arming (see <see cref="ScheduledCount"/>) is
+    /// still waiting to fire: the code that armed it has reached a wait. A timer armed and disposed again (a check's timeout
+    /// once the check is done) says only that the code went past it.
+    /// </summary>
+    public bool HasPendingTimerArmedAfter(long scheduledCount)
+    {
+        var now = GetUtcNow();
+        lock (_lock)
+        {
+            return _timers.Any(t => !t.Disposed && t.ArmedAs > scheduledCount && t.DueAt is { } due
+                && (due > now || t.Period > TimeSpan.Zero));
+        }
     }
 
     /// <summary>When the earliest armed timer is due, or null when none is armed.</summary>
@@ -74,9 +89,10 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         return done.Task;
     }
 
-    private void OnScheduled(DateTimeOffset? dueAt)
+    private void OnScheduled(Tracked tracked)
     {
-        Interlocked.Increment(ref _scheduledCount);
+        var dueAt = tracked.DueAt;
+        tracked.ArmedAs = Interlocked.Increment(ref _scheduledCount);
         TaskCompletionSource done;
         List<TaskCompletionSource> within = [];
         lock (_lock)
@@ -105,6 +121,9 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         public TimeSpan Period { get; private set; }
         public bool Disposed { get; private set; }
 
+        /// <summary>Which arming (counted by <see cref="ScheduledCount"/>) last set its due time.</summary>
+        public long ArmedAs { get; set; }
+
         public void Arm(DateTimeOffset now, TimeSpan dueTime, TimeSpan period)
         {
             DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : now + dueTime;
@@ -117,7 +136,7 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         {
             Arm(owner.GetUtcNow(), dueTime, period);
             var changed = Inner!.Change(dueTime, period);
-            owner.OnScheduled(DueAt);
+            owner.OnScheduled(this);
             return changed;
         }
 

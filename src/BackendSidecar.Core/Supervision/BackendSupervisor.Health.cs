@@ -35,7 +35,7 @@ public sealed partial class BackendSupervisor
         {
             if (_instance != instance || _state != BackendState.Starting) return;
             _health = new HealthSnapshot(true, _time.GetUtcNow(), result.Latency, result.Detail, 0);
-            RunningStep_NeedsGate(instance, $"health check passed ({result.Detail})");
+            RunningStep_NeedsGate(instance, BackendTrigger.Ready, $"health check passed ({result.Detail})");
         }
     }
 

@@ -6,36 +6,62 @@ namespace BackendSidecar.Core.Supervision;
 /// <summary>
 /// The life of one backend, top to bottom: start -> readiness -> running -> exit -> restart decision -> backoff -> start.
 /// One method per step, each making its transitions (triggers in brackets) and handing over to the next; the details are
-/// elsewhere. A stop or a shutdown can end the life at any step: it retires the instance, whose token ends the step under
-/// way, and a step that comes back through the gate finds its instance no longer current and does nothing.
+/// elsewhere. A stop or a shutdown can end the life at any step: it retires the instance (or cancels the port's claim), whose
+/// token ends the step under way, and a step that comes back through the gate finds it no longer current and does nothing.
 /// </summary>
 public sealed partial class BackendSupervisor
 {
-    /// <summary>1. Start: adopt or reclaim what holds the port (onPortInUse), else launch. The attempt completes once running.</summary>
-    private async Task<Task<BackendStatus>> StartStepAsync_NeedsGate(string reason)
+    /// <summary>1. Start: a held port is claimed first (1a), else the process is launched (1b). The attempt completes once running.</summary>
+    private Task<BackendStatus> StartStep_NeedsGate(string reason)
     {
         var attempt = CurrentAttempt_NeedsGate();
         _nextRestartAt = null;
         try
         {
-            if (Options.Port is { } port && await TryTakePortAsync_NeedsGate(port, reason).ConfigureAwait(false))
-                return attempt.Task; // adopted [Adopted, Ready]: running already
-            var instance = Launch_NeedsGate();
-            _ = ExitStepAsync(instance, instance.Child!);
-            SetState_NeedsGate(BackendTrigger.Launched, reason);
-            if (instance.Probe is null)
-                RunningStep_NeedsGate(instance, "process started (no health check)");
+            if (Options.Port is { } port && _services.Ports.FindListener(port) is { } owner)
+                BeginClaim_NeedsGate(owner, reason); // [ClaimingPort] -> 1a., which runs without the gate
             else
-                _ = ReadinessStepAsync(instance, Options.Health!);
+                LaunchStep_NeedsGate(BackendTrigger.Launched, reason); // -> 1b.
         }
         catch (SupervisorException ex)
         {
-            _lastError = ex.ToError();
-            SetState_NeedsGate(BackendTrigger.CannotStart, ex.Message);
-            attempt.TrySetException(ex);
+            CannotStart_NeedsGate(ex);
         }
 
         return attempt.Task;
+    }
+
+    /// <summary>1a. Claim the port (onPortInUse: adopt or reclaim), slow, so outside the gate; then, back in it, unless a stop
+    /// or a shutdown cancelled the start meanwhile: adopt [Adopted] -> 3., launch [PortReclaimed] -> 1b., or [CannotStart].</summary>
+    private async Task ClaimStepAsync(PortClaim claim)
+    {
+        try
+        {
+            var found = await ClaimAsync(claim).ConfigureAwait(false);
+            using (await EnterAsync().ConfigureAwait(false))
+            {
+                if (_claim == claim)
+                    TakePort_NeedsGate(claim, found);
+                else
+                    found?.Probe?.Dispose(); // cancelled, and the canceller said so: nothing is launched
+            }
+        }
+        finally
+        {
+            claim.Cancel.Dispose();
+        }
+    }
+
+    /// <summary>1b. Launch the process [Launched, PortReclaimed]; then readiness (2.), or running at once without a health check (3.).</summary>
+    private void LaunchStep_NeedsGate(BackendTrigger trigger, string reason)
+    {
+        var instance = Launch_NeedsGate();
+        _ = ExitStepAsync(instance, instance.Child!);
+        SetState_NeedsGate(trigger, reason);
+        if (instance.Probe is null)
+            RunningStep_NeedsGate(instance, BackendTrigger.Ready, "process started (no health check)");
+        else
+            _ = ReadinessStepAsync(instance, Options.Health!);
     }
 
     /// <summary>2. Readiness: health polled on the adaptive schedule until OK, bounded by the startup deadline.</summary>
@@ -49,11 +75,11 @@ public sealed partial class BackendSupervisor
             await OnStartupTimeoutAsync(instance, health, loading).ConfigureAwait(false); // [StartupTimedOut] -> stop -> 5. restart decision
     }
 
-    /// <summary>3. Running [Ready]: liveness checked every intervalMs; the restart count resets once it has run resetAfterMs.</summary>
-    private void RunningStep_NeedsGate(Instance instance, string reason)
+    /// <summary>3. Running [Ready, Adopted]: liveness checked every intervalMs; the restart count resets once it has run resetAfterMs.</summary>
+    private void RunningStep_NeedsGate(Instance instance, BackendTrigger trigger, string reason)
     {
         instance.BecameHealthy = true;
-        SetState_NeedsGate(BackendTrigger.Ready, reason);
+        SetState_NeedsGate(trigger, reason);
         _attempt?.TrySetResult(Status);
         _ = ResetRestartsWhenStableAsync(instance);
         if (instance.Probe is not null && Options.Health!.Kind != HealthKind.StdoutPattern)
@@ -96,7 +122,7 @@ public sealed partial class BackendSupervisor
                 if (_backoff != backoff || _state != BackendState.Backoff || _shuttingDown) return;
                 _backoff = null;
                 _restarts.Record(_time.GetUtcNow());
-                await StartStepAsync_NeedsGate($"restart {_restarts.Count} after backoff").ConfigureAwait(false); // -> 1.
+                _ = StartStep_NeedsGate($"restart {_restarts.Count} after backoff"); // -> 1.
             }
         }
         catch (OperationCanceledException)

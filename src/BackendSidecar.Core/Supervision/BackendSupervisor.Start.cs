@@ -18,6 +18,8 @@ public sealed partial class BackendSupervisor
         for (var pass = 0; ; pass++)
         {
             Task? stopping = null;
+            // A port being claimed: a start without wait answers once that is over (the process spawned, or not).
+            Task? claimed = null;
             Task<BackendStatus> attempt;
             using (await EnterAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -36,6 +38,7 @@ public sealed partial class BackendSupervisor
                     case BackendState.Starting when _attempt is not null:
                         _attemptAwaited |= wait;
                         attempt = _attempt.Task;
+                        claimed = _claim?.Settled;
                         break;
                     case BackendState.Stopped or BackendState.Failed or BackendState.Backoff when !_cleanUp.IsCompleted:
                         // The last process ended moments ago and what is left of it is still being cleaned up.
@@ -46,7 +49,8 @@ public sealed partial class BackendSupervisor
                         // Stopped, failed, or waiting in backoff: a manual start always tries again, at once.
                         CancelBackoff_NeedsGate();
                         _restarts.Reset();
-                        attempt = await StartStepAsync_NeedsGate(pass == 0 ? "start requested" : "start requested after stop").ConfigureAwait(false);
+                        attempt = StartStep_NeedsGate(pass == 0 ? "start requested" : "start requested after stop");
+                        claimed = _claim?.Settled;
                         _attemptAwaited |= wait;
                         break;
                 }
@@ -58,6 +62,8 @@ public sealed partial class BackendSupervisor
                 continue;
             }
 
+            if (!wait && claimed is not null)
+                await claimed.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (wait || attempt.IsCompleted)
                 return await attempt.WaitAsync(cancellationToken).ConfigureAwait(false);
             return Status;
@@ -211,6 +217,14 @@ public sealed partial class BackendSupervisor
     }
 
     private SupervisorException CannotStart(string message) => new(BackendErrorKind.CannotStart, message, Name);
+
+    /// <summary>The start cannot go on [CannotStart]: the backend is failed with <paramref name="error"/>, and so is its attempt.</summary>
+    private void CannotStart_NeedsGate(SupervisorException error)
+    {
+        _lastError = error.ToError();
+        SetState_NeedsGate(BackendTrigger.CannotStart, error.Message);
+        _attempt?.TrySetException(error);
+    }
 
     private async Task ResetRestartsWhenStableAsync(Instance instance)
     {

@@ -35,6 +35,11 @@ public sealed partial class BackendSupervisor
                     break;
                 case BackendState.Stopping:
                     break;
+                case BackendState.Starting when _claim is not null:
+                    CancelStartWait_NeedsGate();
+                    CancelClaim_NeedsGate();
+                    SetState_NeedsGate(BackendTrigger.StartCancelled, "stop requested");
+                    break;
                 default:
                     if (_instance is { } instance)
                     {
@@ -124,16 +129,24 @@ public sealed partial class BackendSupervisor
 
 public sealed partial class BackendSupervisor
 {
-    /// <summary>From now on starts are refused with ShuttingDown, and no restart is scheduled; a pending one is cancelled.</summary>
+    /// <summary>From now on starts are refused with ShuttingDown, and no restart is scheduled; a pending one is cancelled,
+    /// and so is a start still claiming its port.</summary>
     internal async Task BeginShutdownAsync()
     {
         using (await EnterAsync().ConfigureAwait(false))
         {
             _shuttingDown = true;
-            if (_state != BackendState.Backoff) return;
-            CancelBackoff_NeedsGate();
-            _attempt?.TrySetException(new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name));
-            SetState_NeedsGate(BackendTrigger.ShutdownDuringBackoff, "");
+            if (_state == BackendState.Backoff)
+            {
+                CancelBackoff_NeedsGate();
+                _attempt?.TrySetException(new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name));
+                SetState_NeedsGate(BackendTrigger.ShutdownDuringBackoff, "");
+            }
+            else if (CancelClaim_NeedsGate())
+            {
+                _attempt?.TrySetException(new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name));
+                SetState_NeedsGate(BackendTrigger.StartCancelled, "the sidecar is shutting down");
+            }
         }
     }
 }

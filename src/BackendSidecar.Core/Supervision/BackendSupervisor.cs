@@ -9,15 +9,17 @@ namespace BackendSidecar.Core.Supervision;
 /// Runs one backend: launch, readiness, running, exit, restart policy, backoff, stop.
 /// </summary>
 /// <remarks>
-/// Overview. Every change of state goes through <see cref="BackendTransitions"/> and happens under <see cref="_gate"/>, an async lock held only for short steps; members that
-/// need it are named <c>*_NeedsGate</c>. Long waits (readiness polling, liveness checks, backoff, a graceful stop) run outside
-/// it and come back through the gate, where they first check that the <see cref="Instance"/> they belong to is still the
-/// current one: a stop or a restart replaces it, so late results of an old process are ignored instead of racing the new one.
+/// Overview. Every change of state goes through <see cref="BackendTransitions"/> and happens under <see cref="_gate"/>, an
+/// async lock held only for short steps; members that need it are named <c>*_NeedsGate</c>. Long waits (readiness polling,
+/// liveness checks, backoff, a graceful stop, claiming a held port) run outside it and come back through the gate, where they
+/// first check that the <see cref="Instance"/> (or the port's claim) they belong to is still the current one: a stop or a
+/// restart replaces it, so late results of an old process are ignored instead of racing the new one.
 /// <see cref="StatusChanged"/> is raised under the gate, in order; handlers must be quick and must not wait on this supervisor.
 /// All time goes through the injected <see cref="TimeProvider"/>.
 /// <para>The life of one backend (start -> readiness -> running -> exit -> restart decision -> backoff -> start) reads top
 /// to bottom in BackendSupervisor.Lifecycle.cs, one named step per method. A stop (<c>StopAsync</c>, <c>FinishStopAsync</c>)
-/// [StopRequested, StopWithoutProcess, StopCompleted] or a shutdown [ShutdownDuringBackoff] can end it at any step.</para>
+/// [StopRequested, StopWithoutProcess, StartCancelled, StopCompleted] or a shutdown [ShutdownDuringBackoff, StartCancelled]
+/// can end it at any step.</para>
 /// </remarks>
 public sealed partial class BackendSupervisor : IAsyncDisposable
 {

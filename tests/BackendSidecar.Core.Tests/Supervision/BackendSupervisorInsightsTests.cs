@@ -2,6 +2,7 @@ using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Insights;
 using BackendSidecar.Core.Processes;
 using BackendSidecar.Core.Supervision;
+using BackendSidecar.Testing;
 
 namespace BackendSidecar.Core.Tests.Supervision;
 
@@ -54,7 +55,13 @@ public sealed class BackendSupervisorInsightsTests
         _ = h.Backend.StartAsync(wait: false);
         var child = await h.Launcher.NextAsync();
 
-        for (var i = 1; i <= 50; i++) child.WriteLine($"Loading {i}%");
+        // Observers run in the order they subscribed: once this one sees the last line, the progress watcher has offered it.
+        var lastLine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (h.Backend.Logs.Subscribe(e => { if (e.Text == "Loading 50%") lastLine.TrySetResult(); }))
+        {
+            for (var i = 1; i <= 50; i++) child.WriteLine($"Loading {i}%");
+            await lastLine.Task.WaitAsync(TestTimeouts.Unexpected);
+        }
         await ProgressSeen(h, 1);
         await h.AdvanceAsync(TimeSpan.FromMilliseconds(300));
         await ProgressSeen(h, 50);

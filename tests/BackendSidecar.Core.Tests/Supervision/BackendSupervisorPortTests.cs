@@ -1,6 +1,7 @@
 using BackendSidecar.Core.Configuration;
 using BackendSidecar.Core.Ports;
 using BackendSidecar.Core.Supervision;
+using BackendSidecar.Testing;
 
 namespace BackendSidecar.Core.Tests.Supervision;
 
@@ -74,5 +75,28 @@ public sealed class BackendSupervisorPortTests
         var ex = await Assert.ThrowsAsync<SupervisorException>(() => h.Backend.StartAsync());
 
         Assert.Equal(BackendErrorKind.PortInUse, ex.Kind);
+    }
+
+    [Fact]
+    public async Task Stop_WhileProbingTheBackendToAdopt_ReturnsAtOnceAndNothingIsAdoptedAfter()
+    {
+        await using var h = Create(PortInUsePolicy.Adopt);
+        h.Ports.Listeners[8882] = new PortOwner(8882, 4242, "python3");
+        h.Health.Healthy = true;
+        h.Health.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var start = h.Backend.StartAsync();
+        await h.Health.ChecksReachedAsync(1);
+        Assert.Equal(BackendState.Starting, h.Backend.State);
+
+        var stopped = await h.Backend.StopAsync().WaitAsync(TestTimeouts.Unexpected);
+        Assert.Equal(BackendState.Stopped, stopped.State);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start.WaitAsync(TestTimeouts.Unexpected));
+
+        // The stop cancelled the check and the claim let go of its probe; a healthy answer now reaches nobody.
+        await h.Health.FirstDisposed.Task.WaitAsync(TestTimeouts.Unexpected);
+        h.Health.Hold.SetResult();
+        Assert.Equal(BackendState.Stopped, h.Backend.State);
+        Assert.Equal([BackendState.Starting, BackendState.Stopped], h.Changes.Select(c => c.Status.State));
+        Assert.Empty(h.Launcher.All);
     }
 }

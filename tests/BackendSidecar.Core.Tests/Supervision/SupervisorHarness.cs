@@ -92,28 +92,45 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Moves fake time forward by <paramref name="total"/>, timer by timer: to the due time of the next timer the supervisor
-    /// armed, then on once the code it woke has armed its next timer within the window or changed state. A timer armed
-    /// beyond the window (a check's timeout, the startup deadline) is not that event: the woken code may still be on its
-    /// way to the timer that matters. Only when the woken code has nothing more to do in the window does a short real-time
-    /// wait stand in; <see cref="AdvanceToNextTimerAsync"/> has no such wait.
+    /// Moves fake time forward by <paramref name="total"/>, timer by timer: to the due time of the next timer armed, then on
+    /// once the code it woke has taken its next step, seen as an event: it changed state, completed <paramref name="until"/>,
+    /// or reached a wait on a timer it armed (still armed when looked at: a check's timeout armed and disposed again only says
+    /// the code went past it). Never on a real-time sleep: woken code that does none of these fails the test after
+    /// <see cref="Guard"/> (a bound against a hang, not a step of the schedule).
     /// </summary>
     public async Task AdvanceAsync(TimeSpan total, Task? until = null)
     {
         var target = Time.GetUtcNow() + total;
+        var never = new TaskCompletionSource().Task;
         // Bounded: every pass moves to a later timer, or ends.
         for (var pass = 0; pass < 100_000 && until is not { IsCompleted: true }; pass++)
         {
             if (Time.NextDue() is not { } due || due > target) break;
-            var armed = Time.NextScheduleAsync(dueBy: target);
+            var before = Time.ScheduledCount;
             var changed = NextChangeAsync();
+            var armed = Time.NextScheduleAsync();
             Time.Advance(due - Time.GetUtcNow());
-            await Task.WhenAny(armed, changed, until ?? Task.Delay(Timeout.Infinite), Task.Delay(TestTimeouts.Expected));
+            var timedOut = Task.Delay(Guard);
+            // Bounded by the guard: each turn waits for one more timer armed.
+            while (true)
+            {
+                var woke = await Task.WhenAny(changed, until ?? never, armed, timedOut);
+                if (woke == timedOut)
+                    throw new TimeoutException($"fake time moved to the timer due at {due:HH:mm:ss.fff}, and in {Guard.TotalSeconds:0} s (real time) the code it woke armed no timer, changed no state{(until is null ? "" : " and did not complete the awaited task")}: nothing to advance on (window up to {target:HH:mm:ss.fff})");
+                if (woke != armed || Time.HasPendingTimerArmedAfter(before)) break;
+                armed = Time.NextScheduleAsync();
+                // Armed between the last look and this subscription: look again now that no arming can be missed.
+                if (Time.HasPendingTimerArmedAfter(before)) break;
+            }
         }
 
         if (until is not { IsCompleted: true } && target > Time.GetUtcNow())
             Time.Advance(target - Time.GetUtcNow());
     }
+
+    /// <summary>How long <see cref="AdvanceAsync"/> waits, in real time, for woken code to do anything observable before
+    /// it fails the test: a guard against a hang, never a step of the schedule.</summary>
+    public TimeSpan Guard { get; init; } = TestTimeouts.Unexpected;
 
     /// <summary>
     /// Waits, on events only, until the supervisor has armed a timer due within <paramref name="window"/> from now, then moves
@@ -144,7 +161,15 @@ internal sealed class SupervisorHarness : IAsyncDisposable
             child.ExitsOnStopSignal = true;
             await child.KillGroupAsync();
         }
-        await Backend.DisposeAsync();
+        try
+        {
+            await Backend.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+        }
+        catch (TimeoutException)
+        {
+            // A supervisor that cannot stop fails the test with this message instead of hanging the run.
+            throw new TimeoutException($"the supervisor did not stop within {TestTimeouts.Unexpected.TotalSeconds:0} s of disposing it");
+        }
         try { Directory.Delete(_logDir, recursive: true); } catch (IOException) { }
     }
 }

@@ -12,6 +12,12 @@ internal sealed class FakeHealthProbes : IHealthProbeFactory
 
     public volatile bool Healthy;
 
+    /// <summary>Completes when a probe is first disposed (its owner is done with it).</summary>
+    public TaskCompletionSource FirstDisposed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>While set, every check waits for it before it answers: a slow probe, as slow as the test wants.</summary>
+    public volatile TaskCompletionSource? Hold;
+
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
 
     public int Checks => Volatile.Read(ref _checks);
@@ -49,13 +55,19 @@ internal sealed class FakeHealthProbes : IHealthProbeFactory
         {
             cancellationToken.ThrowIfCancellationRequested();
             owner.OnCheck();
-            return ValueTask.FromResult(owner.Healthy
-                ? new HealthResult(true, "HTTP 200", TimeSpan.FromMilliseconds(1))
-                : new HealthResult(false, "connection refused", TimeSpan.FromMilliseconds(1)));
+            return owner.Hold is { } hold ? AnswerAfterAsync(hold.Task, cancellationToken) : ValueTask.FromResult(Answer());
         }
 
-        public void Dispose()
+        private async ValueTask<HealthResult> AnswerAfterAsync(Task hold, CancellationToken cancellationToken)
         {
+            await hold.WaitAsync(cancellationToken);
+            return Answer();
         }
+
+        private HealthResult Answer() => owner.Healthy
+            ? new HealthResult(true, "HTTP 200", TimeSpan.FromMilliseconds(1))
+            : new HealthResult(false, "connection refused", TimeSpan.FromMilliseconds(1));
+
+        public void Dispose() => owner.FirstDisposed.TrySetResult();
     }
 }
