@@ -3,7 +3,8 @@
 # every fenced block that follows a `<!-- commands: packaging -->` line, in editor-extension/README.md
 # then README.md, each block in one bash from the clone's root (a `cd` holds for the rest of its block).
 # A line that starts with `code ` (installing into VS Code, which is not here) is shown, not run.
-# Then it checks that a .vsix resulted whose sidecar is a NativeAOT linux-x64 executable that answers.
+# Then it checks that a .vsix resulted whose sidecar is a NativeAOT linux-x64 executable that answers, and that the
+# win-x64 and osx-arm64 packages hold a Windows and a macOS (arm64) sidecar.
 #
 #   editor-extension/test/packaging/fresh-clone.sh      (./test.sh runs it)
 #
@@ -104,6 +105,20 @@ if [ "$status" = 0 ] && printf '%s' "$answer" | grep -q '"serverInfo":{"name":"b
 else
   not_ok "the packaged sidecar did not answer as expected (exit $status): $answer $shutdown_answer $(tail -n 5 "$clone/sidecar.err")"
 fi
+
+# The other platforms' packages (the block for win-x64 and osx-arm64): the right sidecar for each, by its format.
+check_sidecar() { # vsix, path in it, expected first bytes (hex), what
+  local bytes
+  bytes=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).open(sys.argv[2]).read(8).hex())' "$1" "$2" 2>/dev/null)
+  if [ "${bytes:0:${#3}}" = "$3" ]; then
+    ok "$(basename "$1") holds $2, $4 ($(du -h "$1" | cut -f1))"
+  else
+    not_ok "$(basename "$1") has no $4 at $2 (first bytes: ${bytes:-none})"
+  fi
+}
+check_sidecar "$work/editor-extension/backend-sidecar-win32-x64.vsix" extension/sidecar/backend-sidecar.exe 4d5a "a Windows executable (MZ)"
+check_sidecar "$work/editor-extension/backend-sidecar-darwin-arm64.vsix" extension/sidecar/backend-sidecar cffaedfe0c000001 \
+  "a 64-bit Mach-O executable for arm64"
 
 echo "packaging from a fresh clone took $((SECONDS - started)) s"
 finish
