@@ -317,6 +317,8 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *mode = argv[1];
+    /* The handler before the first line: a stop sent once that line is seen must find it (the stamp is still the start). */
+    if (strcmp(mode, "sleep") == 0) set_up_sigterm(argc, argv);
     if (strcmp(mode, "sleep") == 0 || strcmp(mode, "http") == 0) say(stdout, "start", started);
     if (strcmp(mode, "sleep") == 0) return run_sleep(argc, argv);
     if (strcmp(mode, "http") == 0) return run_http(argc, argv);
