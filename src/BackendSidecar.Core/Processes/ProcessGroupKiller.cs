@@ -33,7 +33,7 @@ internal sealed class ProcessGroupKiller(
     /// <returns>True when the graceful signal was enough.</returns>
     public async Task<bool> StopAsync(int signal, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        SignalAll(signal);
+        _ = SignalAll(signal);
         if (await WaitGoneAsync(timeout, time, resendSignal: null, cancellationToken).ConfigureAwait(false)) return true;
         await KillAsync(cancellationToken).ConfigureAwait(false);
         return false;
@@ -42,7 +42,9 @@ internal sealed class ProcessGroupKiller(
     /// <summary>SIGKILL to the group and the escapees, then waits (bounded by <see cref="KillWaitLimit"/>) until they are gone.</summary>
     public async Task KillAsync(CancellationToken cancellationToken)
     {
-        SignalAll(Signals.SIGKILL);
+        // Nothing found right after the kill, leader reaped: nothing is left that could fork, so no second scan (after a
+        // crash the restart waits for this: each scan of /proc reads every process's stat, about a millisecond).
+        if (SignalAll(Signals.SIGKILL).Count == 0 && (leaderReaped is null || leaderReaped.IsCompleted)) return;
         // The bound is a safety net against a hang, not behaviour under test: measure it on the real clock.
         if (!await WaitGoneAsync(KillWaitLimit, TimeProvider.System, Signals.SIGKILL, cancellationToken).ConfigureAwait(false))
         {
@@ -84,11 +86,14 @@ internal sealed class ProcessGroupKiller(
     /// milliseconds (a stop would otherwise start that much later). Members are never signalled twice: a second SIGTERM
     /// makes some servers (uvicorn) skip their graceful shutdown.
     /// </summary>
-    private void SignalAll(int signal)
+    /// <returns>The processes found after the group was signalled (signalled too, those outside the group).</returns>
+    private IReadOnlyList<ProcessStat> SignalAll(int signal)
     {
         var groupIsOurs = GroupIsOurs();
         if (groupIsOurs) _ = Posix.kill(-processGroupId, signal); // ESRCH: the group is already empty
-        SignalAll(signal, Remaining(), groupIsOurs);
+        var found = Remaining();
+        SignalAll(signal, found, groupIsOurs);
+        return found;
     }
 
     private void SignalAll(int signal, IReadOnlyList<ProcessStat> processes) => SignalAll(signal, processes, groupSignalled: false);
