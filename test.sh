@@ -29,24 +29,36 @@ if ! dotnet build BackendSidecar.sln -c Release -warnaserror --nologo -v quiet -
   exit 1
 fi
 
-step "NativeAOT publish: the shipped sidecar, which the end-to-end tests below drive"
+# The machine's own runtime identifier: NativeAOT builds for the OS it runs on (.github/workflows/test.yml runs this
+# script on macOS and Windows runners too; here and in CI it is Linux).
+case "$(uname -s)-$(uname -m)" in
+  Linux-aarch64 | Linux-arm64) rid=linux-arm64 ;;
+  Darwin-arm64) rid=osx-arm64 ;;
+  Darwin-x86_64) rid=osx-x64 ;;
+  MINGW* | MSYS* | CYGWIN*) rid=win-x64 ;;
+  *) rid=linux-x64 ;;
+esac
+exe=backend-sidecar; [ "${rid%%-*}" = win ] && exe=backend-sidecar.exe
+on_linux=0; [ "${rid%%-*}" = linux ] && on_linux=1
+
+step "NativeAOT publish ($rid): the shipped sidecar, which the end-to-end tests below drive"
 # NativeAOT links with the platform's C toolchain: clang, or gcc (ILCompiler falls back to it); install clang if neither.
-if ! command -v clang >/dev/null && ! command -v gcc >/dev/null; then
+if [ "$on_linux" = 1 ] && ! command -v clang >/dev/null && ! command -v gcc >/dev/null; then
   echo "no clang or gcc: installing clang (apt-get)"
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
   $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq clang >/dev/null
 fi
 # The README's publish command; -warnaserror: a trim or AOT warning fails it.
-if dotnet publish src/BackendSidecar -c Release -r linux-x64 -o artifacts/sidecar -warnaserror --nologo -v quiet -clp:NoSummary \
-  && [ -x artifacts/sidecar/backend-sidecar ]; then
-  export BACKEND_SIDECAR_PATH="$PWD/artifacts/sidecar/backend-sidecar"
+if dotnet publish src/BackendSidecar -c Release -r "$rid" -o artifacts/sidecar -warnaserror --nologo -v quiet -clp:NoSummary \
+  && [ -x "artifacts/sidecar/$exe" ]; then
+  export BACKEND_SIDECAR_PATH="$PWD/artifacts/sidecar/$exe"
   echo "BACKEND_SIDECAR_PATH=$BACKEND_SIDECAR_PATH"
 else
   fail_step "the NativeAOT publish (the end-to-end tests run against the dotnet build output instead)"
 fi
 
 step "lsof and ps: the POSIX platform's tools (its tests below run on Linux too)"
-if ! command -v lsof >/dev/null || ! command -v ps >/dev/null; then
+if [ "$on_linux" = 1 ] && { ! command -v lsof >/dev/null || ! command -v ps >/dev/null; }; then
   echo "installing lsof and procps (apt-get)"
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
   $sudo_ apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq lsof procps >/dev/null
@@ -88,22 +100,25 @@ if [ -f package.json ]; then
   fi
 fi
 
-step "C# end-to-end tests again on the POSIX platform (BACKEND_SIDECAR_PLATFORM=posix: the macOS logic, run on Linux)"
-# After the TypeScript tests: they validate the transcripts of the first run, which this run would replace.
-name=BackendSidecar.Tests.posix
-BACKEND_SIDECAR_PLATFORM=posix dotnet test tests/BackendSidecar.Tests/BackendSidecar.Tests.csproj -c Release --no-build --nologo \
-  --filter "FullyQualifiedName~.EndToEnd.|FullyQualifiedName~.Attach.|FullyQualifiedName~.RunCommandTests." \
-  --logger "trx;LogFileName=$name.trx" --results-directory "$results" -- xUnit.ParallelizeTestCollections=true 2>&1 \
-  | tee "$results/$name.log" | grep -vE '^\s*$' | tail -n 40
-if [ -f "$results/$name.trx" ]; then
-  p=$(grep -o 'passed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
-  f=$(grep -o 'failed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-  # The failed tests' names, for the list printed before the totals.
-  [ "${f:-0}" = 0 ] || grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/$name.trx" | grep -o 'testName="[^"]*"' \
-    | sed -E "s/^testName=\"(.*)\"$/$name: \1/" | head -n 20 >> "$results/failures.txt"
-else
-  fail_step "$name produced no results"
+# On Linux the POSIX platform is forced for a second run; elsewhere it is the default, so the first run was it.
+if [ "$on_linux" = 1 ]; then
+  step "C# end-to-end tests again on the POSIX platform (BACKEND_SIDECAR_PLATFORM=posix: the macOS logic, run on Linux)"
+  # After the TypeScript tests: they validate the transcripts of the first run, which this run would replace.
+  name=BackendSidecar.Tests.posix
+  BACKEND_SIDECAR_PLATFORM=posix dotnet test tests/BackendSidecar.Tests/BackendSidecar.Tests.csproj -c Release --no-build --nologo \
+    --filter "FullyQualifiedName~.EndToEnd.|FullyQualifiedName~.Attach.|FullyQualifiedName~.RunCommandTests." \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" -- xUnit.ParallelizeTestCollections=true 2>&1 \
+    | tee "$results/$name.log" | grep -vE '^\s*$' | tail -n 40
+  if [ -f "$results/$name.trx" ]; then
+    p=$(grep -o 'passed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
+    f=$(grep -o 'failed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    # The failed tests' names, for the list printed before the totals.
+    [ "${f:-0}" = 0 ] || grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/$name.trx" | grep -o 'testName="[^"]*"' \
+      | sed -E "s/^testName=\"(.*)\"$/$name: \1/" | head -n 20 >> "$results/failures.txt"
+  else
+    fail_step "$name produced no results"
+  fi
 fi
 
 step "Script examples (python3 -m unittest: sidecar_client.py and sidecar.sh)"
@@ -122,8 +137,8 @@ else
   fail_step "python3 is missing (the script examples' tests need it)"
 fi
 
-if [ "${SKIP_WINE:-0}" = 1 ]; then
-  step "Windows smoke suite under Wine: skipped (SKIP_WINE=1)"
+if [ "${SKIP_WINE:-0}" = 1 ] || [ "$on_linux" = 0 ]; then
+  step "Windows smoke suite under Wine: skipped (SKIP_WINE=1, or not Linux)"
 else
   step "Windows smoke suite under Wine (tests/WindowsSmoke/run.sh: win-x64 sidecar and backend)"
   tests/WindowsSmoke/run.sh 2>&1 | tee "$results/wine.log"
