@@ -198,6 +198,12 @@ class WindowsSmokeTest(unittest.TestCase):
         last_exit = stopped["lastExit"]
         self.assertIsNone(last_exit["signal"], last_exit)
         print(f"\n  stop: lastExit {last_exit}", file=sys.stderr)
+        # The log names Windows' ladder, not POSIX signals: CTRL_BREAK, then the job's termination.
+        entries = self.client._request("logs", {"backend": "smoke", "tail": 50}, timeout=STEP_TIMEOUT)["entries"]
+        stop_lines = [e["text"] for e in entries if e["stream"] == "sidecar" and e["text"].startswith("stopping -> stopped")]
+        self.assertTrue(stop_lines, entries)
+        print(f"  stop: {stop_lines[-1]}", file=sys.stderr)
+        self.assertRegex(stop_lines[-1], r"after CTRL_BREAK|killed with TerminateJobObject after")
         self.assertEqual(0, self.wait_count("smoke-backend.exe", 0), "a smoke-backend process outlived the stop")
         with self.assertRaises(OSError):
             socket.create_connection(("127.0.0.1", self.port), timeout=2).close()

@@ -39,6 +39,13 @@ public interface IChildProcess : IDisposable
 
     /// <summary>SIGKILL to the group and its escaped descendants at once; completes when they are gone.</summary>
     Task KillGroupAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>What the graceful step of <see cref="StopGroupAsync"/> sends for <paramref name="signal"/>, as the backend's
+    /// log names it ("SIGTERM"; on Windows "CTRL_BREAK", whatever the signal).</summary>
+    string GracefulStepName(int signal) => Signals.Name(signal);
+
+    /// <summary>The hard kill of the ladder, as the backend's log names it ("SIGKILL"; on Windows the job's termination).</summary>
+    string HardKillName => "SIGKILL";
 }
 
 /// <summary>How the leader ended: an exit code, or the signal that killed it.</summary>

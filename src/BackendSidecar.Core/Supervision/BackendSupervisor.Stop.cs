@@ -98,7 +98,9 @@ public sealed partial class BackendSupervisor
         try
         {
             var graceful = await child.StopGroupAsync(signal, timeout, _time).ConfigureAwait(false);
-            how = graceful ? $"after {Options.Stop.Signal}" : $"killed with SIGKILL after {(long)timeout.TotalMilliseconds} ms";
+            how = graceful
+                ? $"after {child.GracefulStepName(signal)}"
+                : $"killed with {child.HardKillName} after {(long)timeout.TotalMilliseconds} ms";
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {

@@ -74,6 +74,12 @@ public sealed class WindowsChildProcess : IChildProcess
     }
 
     /// <inheritdoc/>
+    public string GracefulStepName(int signal) => "CTRL_BREAK";
+
+    /// <inheritdoc/>
+    public string HardKillName => "TerminateJobObject";
+
+    /// <inheritdoc/>
     public async Task<bool> StopGroupAsync(int signal, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(time);
