@@ -33,8 +33,8 @@ internal sealed class ProcessGroupKiller(
     /// <returns>True when the graceful signal was enough.</returns>
     public async Task<bool> StopAsync(int signal, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        _ = SignalAll(signal);
-        if (await WaitGoneAsync(timeout, time, resendSignal: null, cancellationToken).ConfigureAwait(false)) return true;
+        var signalled = SignalAll(signal);
+        if (await WaitGoneAsync(timeout, time, resendSignal: null, signalled, cancellationToken).ConfigureAwait(false)) return true;
         await KillAsync(cancellationToken).ConfigureAwait(false);
         return false;
     }
@@ -44,9 +44,10 @@ internal sealed class ProcessGroupKiller(
     {
         // Nothing found right after the kill, leader reaped: nothing is left that could fork, so no second scan (after a
         // crash the restart waits for this: each scan of /proc reads every process's stat, about a millisecond).
-        if (SignalAll(Signals.SIGKILL).Count == 0 && (leaderReaped is null || leaderReaped.IsCompleted)) return;
+        var signalled = SignalAll(Signals.SIGKILL);
+        if (signalled.Count == 0 && (leaderReaped is null || leaderReaped.IsCompleted)) return;
         // The bound is a safety net against a hang, not behaviour under test: measure it on the real clock.
-        if (!await WaitGoneAsync(KillWaitLimit, TimeProvider.System, Signals.SIGKILL, cancellationToken).ConfigureAwait(false))
+        if (!await WaitGoneAsync(KillWaitLimit, TimeProvider.System, Signals.SIGKILL, signalled, cancellationToken).ConfigureAwait(false))
         {
             var left = string.Join(", ", Remaining().Select(p => $"{p.Pid} ({p.Name}, state {p.State})"));
             throw new TimeoutException(
@@ -113,20 +114,31 @@ internal sealed class ProcessGroupKiller(
 
     /// <summary>Waits until nothing is left and the leader is reaped, or <paramref name="limit"/> passes (false).</summary>
     /// <param name="resendSignal">Sent again to newcomers found by a re-scan (a member that forked before it died).</param>
-    private async Task<bool> WaitGoneAsync(TimeSpan limit, TimeProvider time, int? resendSignal, CancellationToken cancellationToken)
+    /// <param name="signalled">The processes signalled already: each must be gone, whether a re-scan still finds it or not
+    /// (a marked process in the middle of its exit has no readable environment any more, so a scan misses it).</param>
+    private async Task<bool> WaitGoneAsync(
+        TimeSpan limit, TimeProvider time, int? resendSignal, IReadOnlyList<ProcessStat> signalled, CancellationToken cancellationToken)
     {
         using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var deadline = Task.Delay(limit, time, stopDelay.Token);
+        var seen = signalled.ToDictionary(p => p.Pid);
         try
         {
             while (true)
             {
                 var remaining = Remaining();
+                foreach (var process in remaining) seen[process.Pid] = process;
+                var waits = new List<Task>();
+                foreach (var process in seen.Values.ToList())
+                {
+                    var gone = PidfdWatcher.Shared.WhenGone(process.Pid, process.StartTimeTicks);
+                    if (gone.IsCompleted) seen.Remove(process.Pid);
+                    else waits.Add(gone);
+                }
                 var leaderDone = leaderReaped is null || leaderReaped.IsCompleted;
-                if (remaining.Count == 0 && leaderDone) return true;
+                if (remaining.Count == 0 && waits.Count == 0 && leaderDone) return true;
                 if (resendSignal is { } signal) SignalAll(signal, remaining);
 
-                var waits = remaining.Select(p => PidfdWatcher.Shared.WhenGone(p.Pid, p.StartTimeTicks)).ToList();
                 if (!leaderDone) waits.Add(leaderReaped!);
                 if (await Task.WhenAny(Task.WhenAll(waits), deadline).ConfigureAwait(false) == deadline)
                 {
