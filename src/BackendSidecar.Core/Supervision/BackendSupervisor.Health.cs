@@ -13,19 +13,37 @@ public sealed partial class BackendSupervisor
                 report => _ = PublishProgressAsync(instance, report))
             : null;
 
-    /// <summary>Polls the probe fast (the <see cref="HealthCheckPolicies.Readiness"/> policy) until it answers healthy;
-    /// null when the deadline passed or the instance was replaced first.</summary>
+    /// <summary>Polls the probe fast (the <see cref="HealthCheckPolicies.Readiness"/> policy) until it answers healthy, and
+    /// at once after a line of output (<see cref="OutputNudge"/>); null when the deadline passed or the instance was
+    /// replaced first.</summary>
     private async Task<HealthResult?> HealthyBeforeAsync(Instance instance, HealthOptions health, StartupDeadline deadline)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(instance.Token, deadline.Token);
-        var readiness = HealthCheckPolicies.Readiness(health, _time, failed => instance.LastProbe = failed);
-        try
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(instance.Token, deadline.Token);
+        using var nudge = new OutputNudge(_log.Buffer, instance.FromSeq, _time);
+        var readiness = HealthCheckPolicies.Readiness(health, _time, failed => instance.LastProbe = failed, nudge.Waiting);
+        // Each pass ends with a check that passed, the deadline or the instance's end, or a line that cut a wait short.
+        while (true)
         {
-            return await readiness.CheckAsync(instance.Probe!, health, linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
+            // On the injected clock: a cut deferred to half a wait is a timer of that clock.
+            using var pass = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+            using var link = ended.Token.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), pass);
+            nudge.Use(pass);
+            try
+            {
+                return await readiness.CheckAsync(instance.Probe!, health, pass.Token, nudge).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (pass.IsCancellationRequested && !ended.IsCancellationRequested)
+            {
+                // A line cut the wait short: check now.
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+            finally
+            {
+                nudge.CheckStarting();
+            }
         }
     }
 

@@ -19,10 +19,17 @@ internal static class HealthCheckPolicies
             .AddTimeout(CheckTimeout(health))
             .Build();
 
-    /// <summary>Checks until one passes; <paramref name="onFailedCheck"/> sees every failed one (the last is in a timeout's message).</summary>
-    public static ResiliencePipeline<HealthResult> Readiness(HealthOptions health, TimeProvider time, Action<HealthResult> onFailedCheck)
+    /// <summary>Checks until one passes; <paramref name="onFailedCheck"/> sees every failed one (the last is in a timeout's
+    /// message) and <paramref name="onWaiting"/> every wait before the next check.</summary>
+    /// <remarks>
+    /// Built once per start and run again when a line from the backend cut a wait short (<see cref="OutputNudge"/>): the
+    /// schedule counts failed checks across those runs, so a talkative backend does not bring back the fast first delays.
+    /// </remarks>
+    public static ResiliencePipeline<HealthResult> Readiness(
+        HealthOptions health, TimeProvider time, Action<HealthResult> onFailedCheck, Action<TimeSpan> onWaiting)
     {
         var started = time.GetTimestamp();
+        var failedChecks = 0;
         return new ResiliencePipelineBuilder<HealthResult> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<HealthResult>
             {
@@ -30,11 +37,13 @@ internal static class HealthCheckPolicies
                     args.Outcome.Result is { Ok: false } || args.Outcome.Exception is TimeoutRejectedException),
                 // Bounded by the startup deadline, which cancels the token the pipeline runs with.
                 MaxRetryAttempts = int.MaxValue,
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    HealthPolling.StartupDelay(args.AttemptNumber, time.GetElapsedTime(started), health.Interval)),
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(
+                    HealthPolling.StartupDelay(failedChecks, time.GetElapsedTime(started), health.Interval)),
                 OnRetry = args =>
                 {
+                    failedChecks++;
                     onFailedCheck(args.Outcome.Result ?? TimedOut(health));
+                    onWaiting(args.RetryDelay);
                     return default;
                 },
             })
@@ -44,12 +53,17 @@ internal static class HealthCheckPolicies
 
     /// <summary>Runs one check through <paramref name="pipeline"/>; a check cut off by its timeout is a failed result.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async ValueTask<HealthResult> CheckAsync(
-        this ResiliencePipeline<HealthResult> pipeline, IHealthProbe probe, HealthOptions health, CancellationToken cancellationToken)
+    /// <param name="nudge">Told when each check begins (readiness only).</param>
+    public static async ValueTask<HealthResult> CheckAsync(this ResiliencePipeline<HealthResult> pipeline, IHealthProbe probe,
+        HealthOptions health, CancellationToken cancellationToken, OutputNudge? nudge = null)
     {
         try
         {
-            return await pipeline.ExecuteAsync(static (probe, ct) => probe.CheckAsync(ct), probe, cancellationToken).ConfigureAwait(false);
+            return await pipeline.ExecuteAsync(static (state, ct) =>
+            {
+                state.nudge?.CheckStarting();
+                return state.probe.CheckAsync(ct);
+            }, (probe, nudge), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutRejectedException)
         {

@@ -138,14 +138,18 @@ internal sealed class SupervisorHarness : IAsyncDisposable
     /// </summary>
     public async Task AdvanceToNextTimerAsync(TimeSpan window)
     {
+        var due = await TimerDueWithinAsync(window);
+        Time.Advance(due - Time.GetUtcNow());
+    }
+
+    /// <summary>Waits, on events only, until a timer due within <paramref name="window"/> from now is armed; its due time.</summary>
+    public async Task<DateTimeOffset> TimerDueWithinAsync(TimeSpan window)
+    {
         var dueBy = Time.GetUtcNow() + window;
         var armed = Time.NextScheduleAsync(dueBy);
-        if (Time.NextDue() is not { } due || due > dueBy)
-        {
-            await armed.WaitAsync(TestTimeouts.Unexpected);
-            due = Time.NextDue() ?? throw new InvalidOperationException("a timer was armed, and gone before it was due");
-        }
-        Time.Advance(due - Time.GetUtcNow());
+        if (Time.NextDue() is { } due && due <= dueBy) return due;
+        await armed.WaitAsync(TestTimeouts.Unexpected);
+        return Time.NextDue() ?? throw new InvalidOperationException("a timer was armed, and gone before it was due");
     }
 
     private Task NextChangeAsync()
