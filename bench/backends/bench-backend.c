@@ -8,11 +8,12 @@
  *
  *   bench-backend sleep [--term-delay-ms N] [--ignore-sigterm] [--exit]
  *       prints "start <ns>" as its first action, then waits for a signal (or exits at once with --exit).
- *   bench-backend http --port P [--ready-after-ms N] [--term-delay-ms N] [--ignore-sigterm]
+ *   bench-backend http --port P [--ready-after-ms N] [--quiet-start] [--term-delay-ms N] [--ignore-sigterm]
  *       prints "start <ns>", works for N ms (the port is closed meanwhile, as uvicorn binds after start-up), binds and
  *       listens and prints "ready <ns>" (the moment connections are accepted), then answers every request with
  *       200 {"status":"ok"}, keeping connections alive as uvicorn, Node and Go servers do; after its first answer it
- *       prints "answered <ns>".
+ *       prints "answered <ns>". With --quiet-start it says nothing when it starts listening (a server that does not
+ *       announce it) and prints "ready <ns of the listen>" only after its first answer.
  *   bench-backend flood --lines N --bytes B
  *       writes N numbered lines of B bytes (newline included) to stdout, one write(2) each, as fast as it can, then
  *       prints "wrote <ns elapsed> <lines> <ns at the end> <ns on CPU> <voluntary> <involuntary context switches>"
@@ -117,6 +118,9 @@ struct client
 };
 
 /* Answers every complete request in the client's buffer; returns 0 when the connection is to be closed. */
+/* With --quiet-start: the moment listen() returned, told only after the first answer (0: told at once). */
+static long long quiet_ready_ns;
+
 static int answer(struct client *c, int *answered)
 {
     static const char reply[] =
@@ -131,6 +135,7 @@ static int answer(struct client *c, int *answered)
         {
             *answered = 1;
             say(stdout, "answered", now_ns());
+            if (quiet_ready_ns) say(stdout, "ready", quiet_ready_ns);
         }
         if (close_after) return 0;
         size_t consumed = (size_t)(end + 4 - c->request);
@@ -160,7 +165,10 @@ static int run_http(int argc, char **argv)
         fprintf(stderr, "cannot listen on 127.0.0.1:%d: %s\n", port, strerror(errno));
         return 2;
     }
-    say(stdout, "ready", now_ns());
+    if (flag(argc, argv, "--quiet-start"))
+        quiet_ready_ns = now_ns();
+    else
+        say(stdout, "ready", now_ns());
 
     /* HTTP/1.1 with keep-alive, as uvicorn, Node and Go servers answer: one poll loop over the listener and its clients. */
     static struct client clients[MAX_CLIENTS];

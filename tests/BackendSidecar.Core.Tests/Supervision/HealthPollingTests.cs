@@ -32,4 +32,20 @@ public sealed class HealthPollingTests
         Assert.Equal(TimeSpan.FromSeconds(13), firstCheck);
         Assert.Equal(firstCheck, secondCheck);
     }
+
+    [Theory]
+    [InlineData(0, 0, 1000, 2)]          // the first wait
+    [InlineData(1, 0, 1000, 3)]          // growing by half each time
+    [InlineData(2, 0, 1000, 4.5)]
+    [InlineData(3, 0, 1000, 5)]          // up to 5 ms in the first 2 s, when most web backends come up
+    [InlineData(30, 1_999, 1000, 5)]
+    [InlineData(30, 2_000, 1000, 10)]    // then 10 ms
+    [InlineData(30, 10_000, 1000, 100)]  // after 10 s (a model loading), 100 ms
+    [InlineData(30, 10_000, 50, 50)]     // never slower than the liveness interval
+    public void StartupDelay_FollowsTheSchedule(int attempt, int elapsedMs, int intervalMs, double expectedMs)
+    {
+        var delay = HealthPolling.StartupDelay(attempt, TimeSpan.FromMilliseconds(elapsedMs), TimeSpan.FromMilliseconds(intervalMs));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), delay);
+    }
 }
