@@ -95,9 +95,9 @@ public class HttpHealthProbeTests
         Assert.False(result.Ok);
         Assert.Equal("timed out after 300 ms", result.Detail);
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(250), $"gave up after {watch.ElapsedMilliseconds} ms");
-        // The request sits in the socket even when the probe gave up before the server read it (a loaded machine).
-        await server.FirstRequest.WaitAsync(TestTimeouts.Unexpected);
-        Assert.Equal(1, server.RequestCount);
+        // Not retried. Not "exactly one" either: on a loaded machine the 300 ms can run out before the request is even
+        // written (seen in CI: the server then never gets it), and that is still this case, a server that did not answer.
+        Assert.InRange(server.RequestCount, 0, 1);
     }
 
     [Fact]

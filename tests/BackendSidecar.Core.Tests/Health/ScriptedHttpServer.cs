@@ -15,7 +15,6 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _clients = [];
     private readonly Task _acceptLoop;
-    private readonly TaskCompletionSource _firstRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _requestCount;
 
     public ScriptedHttpServer(Func<string, Response?> respond, int port = 0)
@@ -36,9 +35,6 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public int RequestCount => Volatile.Read(ref _requestCount);
-
-    /// <summary>Completes once a whole request has been read: under load that can be after the client gave up on it.</summary>
-    public Task FirstRequest => _firstRequest.Task;
 
     public Uri Url(string path = "/health") => new($"http://127.0.0.1:{Port}{path}");
 
@@ -99,7 +95,6 @@ internal sealed class ScriptedHttpServer : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _requestCount);
-            _firstRequest.TrySetResult();
             var requestLine = request.ToString()[..request.ToString().IndexOf('\r')];
             if (_respond(requestLine) is not { } response)
             {
