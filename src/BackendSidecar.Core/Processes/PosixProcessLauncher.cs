@@ -54,7 +54,7 @@ public sealed unsafe class PosixProcessLauncher(TimeProvider? time = null) : IPr
         {
             (stderrRead, stderrWrite) = CreatePipe();
             pid = SpawnerThread.Shared.Invoke(() =>
-                PosixSpawn.Spawn(path, argv, environment, request.WorkingDirectory, stdoutWrite, stderrWrite));
+                PosixSpawn.Spawn(path, argv, environment, request.WorkingDirectory, -1, stdoutWrite, stderrWrite, PosixSpawnSignals.Linux));
         }
         finally
         {
