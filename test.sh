@@ -21,6 +21,26 @@ step() { printf '\n== %s\n' "$*"; }
 fail_step() { echo "FAILED: $*" >&2; echo "$*" >> "$results/failures.txt"; failed=$((failed + 1)); }
 # Each suite's failed test names, gathered so that the end of the output (all a CI log may keep) says what failed.
 note_failures() { sed -n "$1" "$2" 2>/dev/null | sed "s/^/$3: /" | head -n 20 >> "$results/failures.txt"; }
+# One C# test project: dotnet_test NAME PROJECT [more dotnet test options, e.g. a filter]; a .trx report named NAME,
+# the end of the output on screen. count_trx NAME then adds its counts and its failed tests' names.
+dotnet_test() {
+  local name=$1 project=$2; shift 2
+  dotnet test "$project" -c Release --no-build --nologo "$@" --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results" -- xUnit.ParallelizeTestCollections=true 2>&1 | tee "$results/$name.log" | grep -vE '^\s*$' | tail -n 40
+}
+count_trx() {
+  local name=$1 trx="$results/$1.trx" p f
+  if [ -f "$trx" ]; then
+    p=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
+    f=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    # The failed tests' names, for the list printed before the totals.
+    [ "${f:-0}" = 0 ] || grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | grep -o 'testName="[^"]*"' \
+      | sed -E "s/^testName=\"(.*)\"$/$name: \1/" | head -n 20 >> "$results/failures.txt"
+  else
+    fail_step "$name produced no results"
+  fi
+}
 
 step "dotnet restore and build"
 if ! dotnet build BackendSidecar.sln -c Release -warnaserror --nologo -v quiet -clp:NoSummary; then
@@ -67,18 +87,8 @@ fi
 step "C# tests"
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
-  dotnet test "$project" -c Release --no-build --nologo --logger "trx;LogFileName=$name.trx" \
-    --results-directory "$results" -- xUnit.ParallelizeTestCollections=true 2>&1 | tee "$results/$name.log" | grep -vE '^\s*$' | tail -n 40
-  trx="$results/$name.trx"
-  if [ -f "$trx" ]; then
-    p=$(grep -o 'passed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
-    f=$(grep -o 'failed="[0-9]*"' "$trx" | head -1 | tr -dc 0-9)
-    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-    [ "${f:-0}" = 0 ] || grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | grep -o 'testName="[^"]*"' \
-      | sed -E "s/^testName=\"(.*)\"$/$name: \1/" | head -n 20 >> "$results/failures.txt"
-  else
-    fail_step "$name produced no results"
-  fi
+  dotnet_test "$name" "$project"
+  count_trx "$name"
 done
 
 if [ -f package.json ]; then
@@ -104,21 +114,9 @@ fi
 if [ "$on_linux" = 1 ]; then
   step "C# end-to-end tests again on the POSIX platform (BACKEND_SIDECAR_PLATFORM=posix: the macOS logic, run on Linux)"
   # After the TypeScript tests: they validate the transcripts of the first run, which this run would replace.
-  name=BackendSidecar.Tests.posix
-  BACKEND_SIDECAR_PLATFORM=posix dotnet test tests/BackendSidecar.Tests/BackendSidecar.Tests.csproj -c Release --no-build --nologo \
-    --filter "FullyQualifiedName~.EndToEnd.|FullyQualifiedName~.Attach.|FullyQualifiedName~.RunCommandTests." \
-    --logger "trx;LogFileName=$name.trx" --results-directory "$results" -- xUnit.ParallelizeTestCollections=true 2>&1 \
-    | tee "$results/$name.log" | grep -vE '^\s*$' | tail -n 40
-  if [ -f "$results/$name.trx" ]; then
-    p=$(grep -o 'passed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
-    f=$(grep -o 'failed="[0-9]*"' "$results/$name.trx" | head -1 | tr -dc 0-9)
-    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
-    # The failed tests' names, for the list printed before the totals.
-    [ "${f:-0}" = 0 ] || grep -o '<UnitTestResult [^>]*outcome="Failed"' "$results/$name.trx" | grep -o 'testName="[^"]*"' \
-      | sed -E "s/^testName=\"(.*)\"$/$name: \1/" | head -n 20 >> "$results/failures.txt"
-  else
-    fail_step "$name produced no results"
-  fi
+  BACKEND_SIDECAR_PLATFORM=posix dotnet_test BackendSidecar.Tests.posix tests/BackendSidecar.Tests/BackendSidecar.Tests.csproj \
+    --filter "FullyQualifiedName~.EndToEnd.|FullyQualifiedName~.Attach.|FullyQualifiedName~.RunCommandTests."
+  count_trx BackendSidecar.Tests.posix
 fi
 
 step "Script examples (python3 -m unittest: sidecar_client.py and sidecar.sh)"

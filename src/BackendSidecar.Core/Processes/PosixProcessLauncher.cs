@@ -47,33 +47,17 @@ public sealed unsafe class PosixProcessLauncher(TimeProvider? time = null) : IPr
             ? (request.FileName, (IReadOnlyList<string>)[request.FileName, .. request.Args])
             : (setpriv, ParentDeathSignal.WrapArguments(setpriv, request.ParentDeathSignal, request.FileName, request.Args));
 
-        var (stdoutRead, stdoutWrite) = CreatePipe();
-        var (stderrRead, stderrWrite) = (-1, -1);
-        var pid = 0;
-        try
-        {
-            (stderrRead, stderrWrite) = CreatePipe();
-            pid = SpawnerThread.Shared.Invoke(() =>
-                PosixSpawn.Spawn(path, argv, environment, request.WorkingDirectory, stdoutWrite, stderrWrite));
-        }
-        finally
-        {
-            // The child holds its own copies of the write ends; ours must go or the readers never see end of file.
-            _ = Posix.close(stdoutWrite);
-            if (stderrWrite >= 0) _ = Posix.close(stderrWrite);
-            if (pid == 0)
-            {
-                _ = Posix.close(stdoutRead);
-                if (stderrRead >= 0) _ = Posix.close(stderrRead);
-            }
-        }
+        var (pid, stdoutRead, stderrRead) = OutputPipes.Spawn(CreatePipe, (stdoutWrite, stderrWrite) =>
+            SpawnerThread.Shared.Invoke(() => PosixSpawn.Spawn(
+                path, argv, environment, request.WorkingDirectory, -1, stdoutWrite, stderrWrite, PosixSpawnSignals.Linux)));
 
         if (setpriv is not null) WaitUntilPastSetpriv(pid, request.FileName);
         var stdout = OpenReadStream(stdoutRead);
         var stderr = OpenReadStream(stderrRead);
         try
         {
-            return new ChildProcess(pid, marker, stdout, stderr, _time);
+            // Not reaped yet (only the child's exit watch reaps it), so /proc/PID/stat is there even if it already exited.
+            return new ChildProcess(pid, ProcessInfo.TryGetStartTime(pid) ?? 0, marker, stdout, stderr, _time);
         }
         catch (IOException e)
         {

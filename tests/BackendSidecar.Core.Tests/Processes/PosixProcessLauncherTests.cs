@@ -29,15 +29,9 @@ public sealed class PosixProcessLauncherTests
     [Fact]
     public void Launch_WithParentDeathSignal_ReturnsOnceTheBackendItselfRuns()
     {
-        var request = new LaunchRequest
-        {
-            FileName = "/usr/bin/sleep", Args = ["30"], WorkingDirectory = "/", Environment = TestBackendApp.BaseEnvironment(),
-        };
-        using var tracker = new ProcessTracker();
-        using var child = new PosixProcessLauncher().Launch(request);
-        tracker.Track(child.Pid);
+        using var run = Launch(Request("/usr/bin/sleep", "/", "30"));
 
-        Assert.Equal("sleep", ProcessProbe.Read(child.Pid)?.Name);
+        Assert.Equal("sleep", ProcessProbe.Read(run.Child.Pid)?.Name);
     }
 
     [Fact]
@@ -93,15 +87,9 @@ public sealed class PosixProcessLauncherTests
     public void Launch_SignalDispositions_AreResetAndNothingIsBlocked()
     {
         // The test host (.NET) ignores SIGPIPE; without POSIX_SPAWN_SETSIGDEF the child would inherit that.
-        var request = new LaunchRequest
-        {
-            FileName = "/usr/bin/sleep", Args = ["30"], WorkingDirectory = "/", Environment = TestBackendApp.BaseEnvironment(),
-        };
-        using var tracker = new ProcessTracker();
-        using var child = new PosixProcessLauncher().Launch(request);
-        tracker.Track(child.Pid);
+        using var run = Launch(Request("/usr/bin/sleep", "/", "30"));
 
-        var status = File.ReadAllLines($"/proc/{child.Pid}/status")
+        var status = File.ReadAllLines($"/proc/{run.Child.Pid}/status")
             .Where(l => l.StartsWith("Sig")).Select(l => l.Split(":\t")).Where(f => f.Length == 2 && f[0] != "SigQ").ToDictionary(f => f[0], f => ulong.Parse(f[1].Trim(), NumberStyles.HexNumber));
         // glibc's posix_spawn leaves its two internal signals (32, 33) ignored; a glibc program reinstalls them at need.
         const ulong glibcInternal = (1UL << 31) | (1UL << 32);

@@ -24,7 +24,7 @@ public sealed class OrphanReaperTests : IDisposable
         return (child.Pid, child.StartTimeTicks);
     }
 
-    private static BackendStateRecord RecordFor(ChildProcess child, (int Pid, ulong StartTime) sidecar) =>
+    private static BackendStateRecord RecordFor(UnixChildProcess child, (int Pid, ulong StartTime) sidecar) =>
         new("api", child.Pid, child.StartTimeTicks, sidecar.Pid, sidecar.StartTime, null, child.StartedAt, child.InstanceMarker);
 
     [Fact]

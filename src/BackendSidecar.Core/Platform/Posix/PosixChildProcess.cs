@@ -3,46 +3,24 @@ using BackendSidecar.Core.Processes;
 namespace BackendSidecar.Core.Platform.Posix;
 
 /// <summary>A backend started by <see cref="PosixLauncher"/>: the leader of its own process group, reaped by its own
-/// <see cref="WaitpidThread"/> (also after <see cref="Dispose"/>, so no zombie is left).</summary>
-internal sealed class PosixChildProcess : IChildProcess
+/// <see cref="WaitpidThread"/> (also after <see cref="UnixChildProcess.Dispose"/>, so no zombie is left).</summary>
+internal sealed class PosixChildProcess : UnixChildProcess
 {
     private readonly PosixGroupStopper _stopper;
 
+    /// <param name="startTime">From <c>ps -o lstart=</c>: seconds, 0 when ps could not say.</param>
     public PosixChildProcess(int pid, ulong startTime, string instanceMarker, Stream standardOutput, Stream standardError,
         TimeProvider time, Action<int>? groupGone)
+        : base(pid, startTime, instanceMarker, standardOutput, standardError, time, () => WaitpidThread.Watch(pid, time))
     {
-        Pid = pid;
-        StartTimeTicks = startTime;
-        InstanceMarker = instanceMarker;
-        StandardOutput = standardOutput;
-        StandardError = standardError;
-        StartedAt = time.GetUtcNow();
-        Exited = WaitpidThread.Watch(pid, time);
         _stopper = new PosixGroupStopper(pid, Exited);
         if (groupGone is not null) _ = ForgetWhenEmptyAsync(groupGone);
     }
 
-    public int Pid { get; }
-    public int ProcessGroupId => Pid;
-    public DateTimeOffset StartedAt { get; }
-
-    /// <summary>From <c>ps -o lstart=</c>: seconds, 0 when ps could not say.</summary>
-    public ulong StartTimeTicks { get; }
-    public string InstanceMarker { get; }
-    public Stream StandardOutput { get; }
-    public Stream StandardError { get; }
-    public Task<ProcessExit> Exited { get; }
-
-    public Task<bool> StopGroupAsync(int signal, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken = default) =>
+    public override Task<bool> StopGroupAsync(int signal, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken = default) =>
         _stopper.StopAsync(signal, timeout, time, cancellationToken);
 
-    public Task KillGroupAsync(CancellationToken cancellationToken = default) => _stopper.KillAsync(cancellationToken);
-
-    public void Dispose()
-    {
-        StandardOutput.Dispose();
-        StandardError.Dispose();
-    }
+    public override Task KillGroupAsync(CancellationToken cancellationToken = default) => _stopper.KillAsync(cancellationToken);
 
     /// <summary>Tells the guard to forget the group once it is empty (its id may then go to a stranger): at the leader's
     /// exit if nothing else is left, else when a stop has emptied it.</summary>

@@ -1,6 +1,6 @@
 using System.IO.Pipes;
 using BackendSidecar.Core.Processes;
-using Native = BackendSidecar.Core.Processes.Interop.Posix;
+using BackendSidecar.Core.Processes.Interop;
 
 namespace BackendSidecar.Core.Platform.Posix;
 
@@ -25,26 +25,9 @@ internal sealed class PosixLauncher(PosixProcessTable processes, TimeProvider? t
         List<string> environment = [.. request.Environment.Where(e => e.Key != PosixProcessLauncher.InstanceMarkerVariable)
             .Select(e => $"{e.Key}={e.Value}"), $"{PosixProcessLauncher.InstanceMarkerVariable}={marker}"];
 
-        var (stdoutRead, stdoutWrite) = PosixGroupSpawn.CreatePipe();
-        var (stderrRead, stderrWrite) = (-1, -1);
-        var pid = 0;
-        try
-        {
-            (stderrRead, stderrWrite) = PosixGroupSpawn.CreatePipe();
-            pid = PosixGroupSpawn.Spawn(request.FileName, [request.FileName, .. request.Args], environment, request.WorkingDirectory,
-                -1, stdoutWrite, stderrWrite);
-        }
-        finally
-        {
-            // The child holds its own copies of the write ends; ours must go or the readers never see end of file.
-            _ = Native.close(stdoutWrite);
-            if (stderrWrite >= 0) _ = Native.close(stderrWrite);
-            if (pid == 0)
-            {
-                _ = Native.close(stdoutRead);
-                if (stderrRead >= 0) _ = Native.close(stderrRead);
-            }
-        }
+        var (pid, stdoutRead, stderrRead) = OutputPipes.Spawn(PosixGroupSpawn.CreatePipe, (stdoutWrite, stderrWrite) =>
+            PosixGroupSpawn.Spawn(request.FileName, [request.FileName, .. request.Args], environment, request.WorkingDirectory,
+                -1, stdoutWrite, stderrWrite));
 
         var guard = Guard;
         guard?.Watch(pid);

@@ -1,5 +1,5 @@
 using BackendSidecar.Core.Processes;
-using Native = BackendSidecar.Core.Processes.Interop.Posix;
+using BackendSidecar.Core.Processes.Interop;
 
 namespace BackendSidecar.Core.Platform.Posix;
 
@@ -10,7 +10,7 @@ namespace BackendSidecar.Core.Platform.Posix;
 /// handful per sidecar) and each thread is a 64 KiB stack asleep in the kernel. macOS has an event for this too (kqueue
 /// EVFILT_PROC), not used: the thread works on every Unix and is what CI runs on Linux.
 /// </summary>
-internal static unsafe class WaitpidThread
+internal static class WaitpidThread
 {
     /// <summary>Starts the wait; the task completes with the decoded status once the child is reaped.</summary>
     public static Task<ProcessExit> Watch(int pid, TimeProvider time)
@@ -26,20 +26,11 @@ internal static unsafe class WaitpidThread
 
     private static ProcessExit Reap(int pid, TimeProvider time)
     {
-        int status = 0, result;
-        do result = Native.waitpid(pid, &status, 0);
-        while (result < 0 && Native.LastError == Native.EINTR);
-        // ECHILD: someone else reaped it (only when SIGCHLD was ignored at our start): the status is unknown.
-        return result == pid ? Decode(status, time.GetUtcNow()) : new ProcessExit(null, null, time.GetUtcNow());
+        var result = WaitStatus.Wait(pid, 0, out var status);
+        return WaitStatus.ToExit(result, pid, status, time.GetUtcNow(), PosixValues.Current.SignalFromNative);
     }
 
-    /// <summary>The wait status layout is the same on Linux and macOS (&lt;sys/wait.h&gt;); the signal is renumbered to
-    /// <see cref="Signals"/>.</summary>
-    internal static ProcessExit Decode(int status, DateTimeOffset at)
-    {
-        var termSignal = status & 0x7f;
-        return termSignal == 0
-            ? new ProcessExit((status >> 8) & 0xff, null, at)
-            : new ProcessExit(null, PosixValues.Current.SignalFromNative(termSignal), at);
-    }
+    /// <summary>The status decoded with the signal renumbered to <see cref="Signals"/>.</summary>
+    internal static ProcessExit Decode(int status, DateTimeOffset at) =>
+        WaitStatus.Decode(status, at, PosixValues.Current.SignalFromNative);
 }
