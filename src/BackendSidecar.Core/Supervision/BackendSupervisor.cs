@@ -59,7 +59,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
         _logger = services.LoggerFactory.CreateLogger("BackendSidecar.Backend." + options.Name);
         _restarts = new RestartTracker(options.Restart);
         _log = new BackendLog(options.Name, options.Log, _time);
-        _meter = new Insights.ResourceMeter(_time, ResourceInterval, group => services.SampleProcessGroup(group, services.Time));
+        _meter = new Insights.ResourceMeter(_time, ResourceInterval, (group, cancellationToken) => services.SampleProcessGroup(group, services.Time, cancellationToken));
         _status = Snapshot_NeedsGate();
     }
 

@@ -72,8 +72,13 @@ public sealed class Supervisor : IAsyncDisposable
 
     public IReadOnlyList<BackendStatus> Status() => Backends.Select(b => b.Status).ToArray();
 
-    /// <summary>Every status with a resources sample (see <see cref="BackendSupervisor.StatusWithResources"/>).</summary>
-    public IReadOnlyList<BackendStatus> StatusWithResources() => Backends.Select(b => b.StatusWithResources()).ToArray();
+    /// <summary>Every status with a resources sample (see <see cref="BackendSupervisor.StatusWithResourcesAsync"/>).</summary>
+    public async Task<IReadOnlyList<BackendStatus>> StatusWithResourcesAsync(CancellationToken cancellationToken = default)
+    {
+        var statuses = new List<BackendStatus>(Backends.Count);
+        foreach (var backend in Backends) statuses.Add(await backend.StatusWithResourcesAsync(cancellationToken).ConfigureAwait(false));
+        return statuses;
+    }
 
     /// <summary>Samples every backend's resources every interval while the handle lives (statusChanged "resources sampled").</summary>
     public IDisposable WatchResources() => new Watches(Backends.Select(b => b.WatchResources()).ToArray());

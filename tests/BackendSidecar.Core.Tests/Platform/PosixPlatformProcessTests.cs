@@ -110,10 +110,10 @@ public sealed class PosixPlatformProcessTests
         var table = _platform.Processes;
 
         Assert.NotEqual(0UL, child.StartTimeTicks);
-        Assert.Equal(child.StartTimeTicks, table.TryGetStartTime(child.Pid));
-        Assert.Equal("test-backend", table.TryGetName(child.Pid));
-        Assert.NotEqual(0UL, table.CurrentStartTime);
-        Assert.Null(table.TryGetStartTime(int.MaxValue));
+        Assert.Equal(child.StartTimeTicks, await table.TryGetStartTimeAsync(child.Pid));
+        Assert.Equal("test-backend", await table.TryGetNameAsync(child.Pid));
+        Assert.NotEqual(0UL, await table.GetCurrentStartTimeAsync());
+        Assert.Null(await table.TryGetStartTimeAsync(int.MaxValue));
 
         await child.KillGroupAsync().WaitAsync(TestTimeouts.Unexpected);
         await table.WhenGone(child.Pid, child.StartTimeTicks).WaitAsync(TestTimeouts.Unexpected);
@@ -128,17 +128,17 @@ public sealed class PosixPlatformProcessTests
         var pid = await stdout.ReadNumberAsync("pid");
         var port = await stdout.ReadNumberAsync("port");
 
-        var owner = _platform.Ports.FindListener(port);
+        var owner = await _platform.Ports.FindListenerAsync(port);
 
         Assert.NotNull(owner);
         Assert.Equal(pid, owner.Pid);
         Assert.Equal("test-backend", owner.ProcessName);
         var record = new BackendStateRecord("api", pid, child.StartTimeTicks, 1, 1, port, DateTimeOffset.UnixEpoch);
-        Assert.True(_platform.Processes.IsOwnedBy(owner, record));
-        Assert.False(_platform.Processes.IsOwnedBy(owner, record with { StartTimeTicks = child.StartTimeTicks + 1 }));
+        Assert.True(await _platform.Processes.IsOwnedByAsync(owner, record));
+        Assert.False(await _platform.Processes.IsOwnedByAsync(owner, record with { StartTimeTicks = child.StartTimeTicks + 1 }));
 
         await child.KillGroupAsync().WaitAsync(TestTimeouts.Unexpected);
-        Assert.Null(_platform.Ports.FindListener(port));
+        Assert.Null(await _platform.Ports.FindListenerAsync(port));
     }
 
     [Fact]

@@ -7,17 +7,19 @@ namespace BackendSidecar.Core.Platform.Posix;
 internal sealed class PosixChildProcess : IChildProcess
 {
     private readonly PosixGroupStopper _stopper;
+    private long _startTime;
 
-    public PosixChildProcess(int pid, ulong startTime, string instanceMarker, Stream standardOutput, Stream standardError,
+    /// <param name="startTime">The read of the child's start time (ps), under way: the child is not reaped before it ends.</param>
+    public PosixChildProcess(int pid, Task<ulong?> startTime, string instanceMarker, Stream standardOutput, Stream standardError,
         TimeProvider time, Action<int>? groupGone)
     {
         Pid = pid;
-        StartTimeTicks = startTime;
         InstanceMarker = instanceMarker;
         StandardOutput = standardOutput;
         StandardError = standardError;
         StartedAt = time.GetUtcNow();
-        Exited = WaitpidThread.Watch(pid, time);
+        StartTimeKnown = KeepStartTimeAsync(startTime);
+        Exited = WaitpidThread.Watch(pid, time, notBefore: StartTimeKnown);
         _stopper = new PosixGroupStopper(pid, Exited);
         if (groupGone is not null) _ = ForgetWhenEmptyAsync(groupGone);
     }
@@ -26,8 +28,11 @@ internal sealed class PosixChildProcess : IChildProcess
     public int ProcessGroupId => Pid;
     public DateTimeOffset StartedAt { get; }
 
-    /// <summary>From <c>ps -o lstart=</c>: seconds, 0 when ps could not say.</summary>
-    public ulong StartTimeTicks { get; }
+    /// <summary>From <c>ps -o lstart=</c>: seconds; 0 until <see cref="StartTimeKnown"/>, and when ps could not say.</summary>
+    public ulong StartTimeTicks => (ulong)Interlocked.Read(ref _startTime);
+
+    /// <inheritdoc/>
+    public Task StartTimeKnown { get; }
     public string InstanceMarker { get; }
     public Stream StandardOutput { get; }
     public Stream StandardError { get; }
@@ -37,6 +42,12 @@ internal sealed class PosixChildProcess : IChildProcess
         _stopper.StopAsync(signal, timeout, time, cancellationToken);
 
     public Task KillGroupAsync(CancellationToken cancellationToken = default) => _stopper.KillAsync(cancellationToken);
+
+    private async Task KeepStartTimeAsync(Task<ulong?> startTime)
+    {
+        // ShortCommand answers null on any failure, never throws.
+        if (await startTime.ConfigureAwait(false) is { } known) Interlocked.Exchange(ref _startTime, (long)known);
+    }
 
     public void Dispose()
     {
