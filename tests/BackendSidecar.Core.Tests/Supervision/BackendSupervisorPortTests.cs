@@ -96,7 +96,45 @@ public sealed class BackendSupervisorPortTests
         await h.Health.FirstDisposed.Task.WaitAsync(TestTimeouts.Unexpected);
         h.Health.Hold.SetResult();
         Assert.Equal(BackendState.Stopped, h.Backend.State);
-        Assert.Equal([BackendState.Starting, BackendState.Stopped], h.Changes.Select(c => c.Status.State));
+        Assert.Equal([BackendState.Starting, BackendState.Starting, BackendState.Stopped], h.Changes.Select(c => c.Status.State));
         Assert.Empty(h.Launcher.All);
+    }
+
+    [Fact]
+    public async Task Start_FreePort_IsCheckedThenLaunched()
+    {
+        await using var h = Create(PortInUsePolicy.Fail);
+        h.Health.Healthy = true;
+
+        var status = await h.Backend.StartAsync();
+
+        Assert.Equal(BackendState.Running, status.State);
+        Assert.Equal(8882, await h.Ports.LookUps.Reader.ReadAsync());
+        Assert.Equal(["start requested; checking port 8882", "start requested; port 8882 is free"], h.Changes.Take(2).Select(c => c.Reason));
+        Assert.Single(h.Launcher.All);
+    }
+
+    [Fact]
+    public async Task Stop_WhileThePortIsLookedUp_ReturnsAtOnceAndNothingIsLaunchedAfter()
+    {
+        await using var h = Create(PortInUsePolicy.Fail);
+        h.Health.Healthy = true;
+        h.Ports.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Without wait, a start answers once its port check (and all that follows it) is over.
+        var start = h.Backend.StartAsync(wait: false);
+        await h.Ports.LookUps.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+        Assert.Equal(BackendState.Starting, h.Backend.State);
+
+        // The look-up holds no gate: the stop goes through while it is under way.
+        var stopped = await h.Backend.StopAsync().WaitAsync(TestTimeouts.Unexpected);
+        Assert.Equal(BackendState.Stopped, stopped.State);
+
+        // The look-up ends after the stop and finds the port free: the cancelled start launches nothing.
+        h.Ports.Gate.SetResult();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start.WaitAsync(TestTimeouts.Unexpected));
+        Assert.Empty(h.Launcher.All);
+        Assert.Equal(BackendState.Stopped, h.Backend.State);
+        Assert.Equal([BackendState.Starting, BackendState.Stopped], h.Changes.Select(c => c.Status.State));
+        Assert.Equal("stop requested while the port was being checked or claimed; nothing was launched", h.Changes[1].Reason);
     }
 }
