@@ -20,7 +20,7 @@ public sealed partial class BackendSupervisor
         try
         {
             if (Options.Port is { } port)
-                BeginPortCheck_NeedsGate(port, reason); // [CheckingPort] -> 1a., which runs without the gate
+                BeginPortCheck_NeedsGate(port, reason); // -> 1a., which runs without the gate
             else
                 LaunchStep_NeedsGate(BackendTrigger.Launched, reason); // -> 1b.
         }
@@ -34,7 +34,7 @@ public sealed partial class BackendSupervisor
 
     /// <summary>1a. Check the port, then claim it if it is held (onPortInUse: adopt or reclaim). Both are slow (a tool run
     /// on macOS; a probe's timeout, a leftover's stop), so outside the gate; back in it after each, unless a stop or a
-    /// shutdown cancelled the start meanwhile: launch [PortFree] -> 1b., claim [ClaimingPort], then adopt [Adopted] -> 3.,
+    /// shutdown cancelled the start meanwhile: launch [Launched] -> 1b., claim [ClaimingPort], then adopt [Adopted] -> 3.,
     /// launch [PortReclaimed] -> 1b., or [CannotStart].</summary>
     private async Task ClaimStepAsync(PortClaim claim)
     {

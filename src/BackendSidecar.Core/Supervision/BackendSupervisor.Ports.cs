@@ -10,8 +10,9 @@ public sealed partial class BackendSupervisor
     /// <summary>
     /// A start with a port: the port checked, then, if it is held, claimed (onPortInUse: adopt or reclaim) before anything is
     /// launched. Both are slow (lsof on macOS; a probe's timeout, a leftover's stop.timeoutMs and kill), so they run outside
-    /// the gate; while they do, the backend is <c>starting</c> with no process and this is the current one. A stop or a
-    /// shutdown cancels it.
+    /// the gate, and this is the start under way. While the port is checked the state is left as it was (stopped, failed,
+    /// backoff), so that a start still reads stopped -> starting with its pid, as the contract has it; while it is claimed
+    /// the backend is <c>starting</c> with no process. A stop or a shutdown cancels either.
     /// </summary>
     private sealed class PortClaim(int port, string reason)
     {
@@ -38,11 +39,11 @@ public sealed partial class BackendSupervisor
     // Guarded by _gate: the start under way while its port is checked or claimed.
     private PortClaim? _claim;
 
-    /// <summary>Makes the check of <paramref name="port"/> the start under way [CheckingPort], and begins it without the gate.</summary>
+    /// <summary>Makes the check of <paramref name="port"/> the start under way (no change of state yet), and begins it
+    /// without the gate.</summary>
     private void BeginPortCheck_NeedsGate(int port, string reason)
     {
         var claim = _claim = new PortClaim(port, reason);
-        SetState_NeedsGate(BackendTrigger.CheckingPort, $"{reason}; checking port {port}");
         claim.Settled = Task.Run(() => ClaimStepAsync(claim));
     }
 
@@ -72,7 +73,7 @@ public sealed partial class BackendSupervisor
         }
     }
 
-    /// <summary>What a current check leads to: the launch [PortFree] and false when the port is free; else the claim
+    /// <summary>What a current check leads to: the launch [Launched] and false when the port is free; else the claim
     /// onPortInUse allows [ClaimingPort] and true (its slow part is next), or PortInUse [CannotStart] and false.</summary>
     private bool HeldPort_NeedsGate(PortClaim claim, PortOwner? owner)
     {
@@ -81,7 +82,7 @@ public sealed partial class BackendSupervisor
             if (owner is null)
             {
                 _claim = null;
-                LaunchStep_NeedsGate(BackendTrigger.PortFree, $"{claim.Reason}; port {claim.Port} is free"); // -> 1b.
+                LaunchStep_NeedsGate(BackendTrigger.Launched, claim.Reason); // -> 1b.
                 return false;
             }
             claim.Owner = owner;

@@ -40,6 +40,12 @@ public sealed partial class BackendSupervisor
                         attempt = _attempt.Task;
                         claimed = _claim?.Settled;
                         break;
+                    case BackendState.Stopped or BackendState.Failed or BackendState.Backoff when _claim is not null && _attempt is not null:
+                        // A start checking its port (the state is left as it was until it is known): join it.
+                        _attemptAwaited |= wait;
+                        attempt = _attempt.Task;
+                        claimed = _claim.Settled;
+                        break;
                     case BackendState.Stopped or BackendState.Failed or BackendState.Backoff when !_cleanUp.IsCompleted:
                         // The last process ended moments ago and what is left of it is still being cleaned up.
                         stopping = _cleanUp;

@@ -5,10 +5,6 @@ public enum BackendTrigger
 {
     /// <summary>A process was launched (a manual start, or the restart at the end of a backoff).</summary>
     Launched,
-    /// <summary>A start with a port: who holds it is looked up first, outside the gate, nothing launched yet.</summary>
-    CheckingPort,
-    /// <summary>The port checked was free: the process launched.</summary>
-    PortFree,
     /// <summary>The port is held and onPortInUse says to adopt or reclaim it: that goes on outside the gate, nothing launched yet.</summary>
     ClaimingPort,
     /// <summary>The port was reclaimed from our own leftover and the process launched.</summary>
@@ -17,7 +13,7 @@ public enum BackendTrigger
     Adopted,
     /// <summary>The launch was refused: command not found, port held by a stranger, a dependency that failed.</summary>
     CannotStart,
-    /// <summary>A stop or a shutdown came while the port was being checked or claimed: nothing is launched.</summary>
+    /// <summary>A stop or a shutdown came while the port was being claimed: nothing is launched.</summary>
     StartCancelled,
     /// <summary>The health check passed while starting (or there is none).</summary>
     Ready,
@@ -67,13 +63,11 @@ public static class BackendTransitions
     public static readonly IReadOnlyList<Transition> All =
     [
         .. From([Stopped, Failed, Backoff], BackendTrigger.Launched, Starting, "{0}"),
-        .. From([Stopped, Failed, Backoff], BackendTrigger.CheckingPort, Starting, "{0}"),
-        new(Starting, BackendTrigger.PortFree, Starting, "{0}"),
-        new(Starting, BackendTrigger.ClaimingPort, Starting, "{0}"),
+        .. From([Stopped, Failed, Backoff], BackendTrigger.ClaimingPort, Starting, "{0}"),
         new(Starting, BackendTrigger.PortReclaimed, Starting, "{0}"),
         new(Starting, BackendTrigger.Adopted, Running, "{0}"),
         .. From([Stopped, Failed, Backoff, Starting], BackendTrigger.CannotStart, Failed, "{0}"),
-        new(Starting, BackendTrigger.StartCancelled, Stopped, "{0} while the port was being checked or claimed; nothing was launched"),
+        new(Starting, BackendTrigger.StartCancelled, Stopped, "{0} while the port was being claimed; nothing was launched"),
         new(Starting, BackendTrigger.Ready, Running, "{0}"),
         new(Running, BackendTrigger.HealthFailed, Unhealthy, "health check failed {0}"),
         new(Unhealthy, BackendTrigger.HealthRecovered, Running, "health check passed again ({0})"),
