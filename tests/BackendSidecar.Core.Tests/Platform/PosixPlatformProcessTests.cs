@@ -22,6 +22,21 @@ public sealed class PosixPlatformProcessTests
     }
 
     [Fact]
+    public async Task StartTime_OfAChildThatExitsAtOnce_IsStillRead_ThenItIsReaped()
+    {
+        // A shell that exits at once: gone long before ps has started.
+        using var child = _platform.Launcher.Launch(TestBackendRun.Request("/bin/sh", Path.GetTempPath(), "-c", "exit 3"));
+
+        // The waitpid thread waits for the start time's read, so ps still sees the child (a zombie at worst).
+        await child.StartTimeKnown.WaitAsync(TestTimeouts.Unexpected);
+        var exit = await child.Exited.WaitAsync(TestTimeouts.Unexpected);
+
+        Assert.NotEqual(0UL, child.StartTimeTicks);
+        Assert.Equal(3, exit.Code);
+        Assert.Null(ProcessProbe.Read(child.Pid));
+    }
+
+    [Fact]
     public async Task Exit_Code_IsNoticedByTheWaitpidThread()
     {
         var (child, _, _, tracker) = Start("--exit-code", "7");
@@ -108,6 +123,8 @@ public sealed class PosixPlatformProcessTests
         using var _c = child;
         await stdout.ReadNumberAsync("pid");
         var table = _platform.Processes;
+        // Read by ps after the launch, not in it.
+        await child.StartTimeKnown.WaitAsync(TestTimeouts.Unexpected);
 
         Assert.NotEqual(0UL, child.StartTimeTicks);
         Assert.Equal(child.StartTimeTicks, await table.TryGetStartTimeAsync(child.Pid));
@@ -127,6 +144,7 @@ public sealed class PosixPlatformProcessTests
         using var _c = child;
         var pid = await stdout.ReadNumberAsync("pid");
         var port = await stdout.ReadNumberAsync("port");
+        await child.StartTimeKnown.WaitAsync(TestTimeouts.Unexpected);
 
         var owner = await _platform.Ports.FindListenerAsync(port);
 
