@@ -57,8 +57,8 @@ public sealed partial class BackendSupervisor
         {
             if (await _services.Ports.FindListenerAsync(claim.Port, cancellationToken).ConfigureAwait(false) is not { } owner) return null;
             // Only what a state file proves we started (PID and start time, or our launch marker) is ever stopped.
-            if (Options.OnPortInUse == PortInUsePolicy.Reclaim && _services.StateStore is { } store)
-                claim.Leftover = await OrphanReaper.FindProvenRecordAsync(owner, store.LoadAll(), _services.Processes, cancellationToken)
+            if (Options.OnPortInUse == PortInUsePolicy.Reclaim && LoadRecords() is { Count: > 0 } records)
+                claim.Leftover = await OrphanReaper.FindProvenRecordAsync(owner, records, _services.Processes, cancellationToken)
                     .ConfigureAwait(false);
             return owner;
         }
@@ -70,6 +70,20 @@ public sealed partial class BackendSupervisor
         {
             _log.WriteSidecarLine($"could not check port {claim.Port}: {ex.Message}");
             return null;
+        }
+    }
+
+    /// <summary>The state records, none when there is no store or it cannot be read (then nothing is proven ours).</summary>
+    private IReadOnlyList<BackendStateRecord> LoadRecords()
+    {
+        try
+        {
+            return _services.StateStore?.LoadAll() ?? [];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log.WriteSidecarLine($"could not read the state files: {ex.Message}");
+            return [];
         }
     }
 

@@ -104,7 +104,8 @@ public sealed partial class BackendSupervisor
     {
         using (await EnterAsync().ConfigureAwait(false))
         {
-            if (_state is not (BackendState.Stopped or BackendState.Failed)) return;
+            // A start checking its port leaves the state as it was: it is under way all the same.
+            if (_state is not (BackendState.Stopped or BackendState.Failed) || _claim is not null) return;
             var message = $"not started: dependency \"{dependency}\" failed";
             _lastError = new BackendError(BackendErrorKind.CannotStart, message);
             SetState_NeedsGate(BackendTrigger.CannotStart, message);

@@ -18,7 +18,7 @@ internal sealed partial class SidecarSession
 
     public Task<BackendStatusDto> RestartAsync(StartParams p, CancellationToken cancellationToken) => StartAsync(p, restart: true, cancellationToken);
 
-    public async Task<StatusResult> StatusAsync(BackendParams p) => await StatusOfAsync(p).ConfigureAwait(false);
+    public Task<StatusResult> StatusAsync(BackendParams p) => StatusOfAsync(p);
 
     public Task<LogsResult> LogsAsync(LogsParams p) => Task.FromResult(Logs(p));
 
