@@ -141,4 +141,22 @@ public sealed class BackendSupervisorPortTests
         Assert.Empty(h.Changes); // the check changed no state, and neither did the stop of a backend that was stopped
         Assert.Equal(0, h.Ports.LookUps.Reader.Count); // one look-up: the second start did not begin another
     }
+
+    [Fact]
+    public async Task Shutdown_WhileThePortIsLookedUp_CancelsTheStartAndNothingIsLaunchedAfter()
+    {
+        await using var h = Create(PortInUsePolicy.Fail);
+        h.Health.Healthy = true;
+        h.Ports.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var start = h.Backend.StartAsync(wait: false);
+        await h.Ports.LookUps.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+
+        await h.Backend.BeginShutdownAsync().WaitAsync(TestTimeouts.Unexpected);
+        h.Ports.Gate.SetResult();
+
+        var cancelled = await Assert.ThrowsAsync<SupervisorException>(() => start.WaitAsync(TestTimeouts.Unexpected));
+        Assert.Equal(BackendErrorKind.ShuttingDown, cancelled.Kind);
+        Assert.Empty(h.Launcher.All);
+        Assert.Equal(BackendState.Stopped, h.Backend.State);
+    }
 }
