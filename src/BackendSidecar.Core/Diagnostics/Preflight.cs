@@ -13,7 +13,7 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
 {
     /// <param name="backend">The backend to check.</param>
     /// <param name="runningPid">The backend's PID (its process group's id) when it is running: a port it holds itself is no conflict.</param>
-    public IReadOnlyList<Check> Run(BackendOptions backend, int? runningPid = null)
+    public async Task<IReadOnlyList<Check>> RunAsync(BackendOptions backend, int? runningPid = null, CancellationToken cancellationToken = default)
     {
         var checks = new List<Check>();
         var cwd = backend.Cwd ?? backend.ConfigDirectory;
@@ -44,7 +44,7 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
             : NotFound(backend, cwd, path, command.Searched));
 
         if (backend.Port is { } port)
-            checks.Add(PortCheck(backend, port, runningPid));
+            checks.Add(await PortCheckAsync(backend, port, runningPid, cancellationToken).ConfigureAwait(false));
 
         if (backend.Health is { } health)
             checks.Add(new Check("health", true, CheckSeverity.Info, $"health check: {Describe(health)}",
@@ -65,11 +65,11 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
             : Error("command", $"command \"{backend.Command}\" not found (did you mean \"{suggestion}\"?)", ("searched", searched), ("suggestion", suggestion));
     }
 
-    private Check PortCheck(BackendOptions backend, int port, int? runningPid)
+    private async Task<Check> PortCheckAsync(BackendOptions backend, int port, int? runningPid, CancellationToken cancellationToken)
     {
-        if (ports.FindListener(port) is not { } owner)
+        if (await ports.FindListenerAsync(port, cancellationToken).ConfigureAwait(false) is not { } owner)
             return Ok("port", $"port {port} is free", ("port", port));
-        if (IsTheBackendItself(owner, runningPid))
+        if (await IsTheBackendItselfAsync(owner, runningPid, cancellationToken).ConfigureAwait(false))
             return Ok("port", $"port {port} is held by the backend itself (pid {owner.Pid})", ("port", port), ("pid", owner.Pid));
 
         var who = owner.Pid is { } pid ? $"pid {pid} ({owner.ProcessName ?? "unknown"})" : "a process this user cannot see";
@@ -83,10 +83,13 @@ public sealed class Preflight(IPortInspector ports, Func<IReadOnlyDictionary<str
     }
 
     /// <summary>The listener is the running backend's leader or a member of its process group (a server under a wrapper).</summary>
-    private bool IsTheBackendItself(PortOwner owner, int? runningPid) =>
-        runningPid is { } leader && owner.Pid is { } pid
-        && (pid == leader || processes.TryGetStartTime(leader) is { } started
-            && processes.IsOwnedBy(owner, new BackendStateRecord("", leader, started, 0, 0, null, default)));
+    private async Task<bool> IsTheBackendItselfAsync(PortOwner owner, int? runningPid, CancellationToken cancellationToken)
+    {
+        if (runningPid is not { } leader || owner.Pid is not { } pid) return false;
+        if (pid == leader) return true;
+        return await processes.TryGetStartTimeAsync(leader, cancellationToken).ConfigureAwait(false) is { } started
+            && await processes.IsOwnedByAsync(owner, new BackendStateRecord("", leader, started, 0, 0, null, default), cancellationToken).ConfigureAwait(false);
+    }
 
     private static string Describe(HealthOptions health) => health.Kind switch
     {

@@ -35,21 +35,25 @@ public interface IProcessPlatform
 
     /// <summary>A backend group's CPU time and memory, for <c>resources</c>; null when it has no live member or the OS
     /// will not say.</summary>
-    GroupSample? SampleGroup(int processGroupId, TimeProvider time);
+    ValueTask<GroupSample?> SampleGroupAsync(int processGroupId, TimeProvider time, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Processes by identity: a PID with its start time, which together tell a process from a later one that
 /// reused its PID.</summary>
+/// <remarks>The lookups are asynchronous because a platform may have to run a tool for them (ps on macOS); Linux and
+/// Windows read the OS directly and answer with completed <see cref="ValueTask{TResult}"/>s. A lookup that cannot say
+/// answers null or false and never throws; a cancelled one may answer either way, so the caller checks its token.</remarks>
 public interface IProcessTable
 {
-    /// <summary>The sidecar's own start time, in the same unit as <see cref="TryGetStartTime"/>.</summary>
-    ulong CurrentStartTime { get; }
+    /// <summary>The sidecar's own start time, in the same unit as <see cref="TryGetStartTimeAsync"/>; 0 when the OS will
+    /// not say. Looked up once, then the same answer.</summary>
+    ValueTask<ulong> GetCurrentStartTimeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The start time of a live process, null when there is none (or it cannot be seen).</summary>
-    ulong? TryGetStartTime(int pid);
+    ValueTask<ulong?> TryGetStartTimeAsync(int pid, CancellationToken cancellationToken = default);
 
     /// <summary>The short name of a live process (as ps shows it), null when unknown.</summary>
-    string? TryGetName(int pid);
+    ValueTask<string?> TryGetNameAsync(int pid, CancellationToken cancellationToken = default);
 
     /// <summary>Completes when the process <paramref name="pid"/> that started at <paramref name="startTime"/> is gone
     /// (at once when it already is): from an event where the OS has one.</summary>
@@ -57,7 +61,7 @@ public interface IProcessTable
 
     /// <summary>Whether <paramref name="owner"/> (a port's listener) is one of the processes <paramref name="record"/>
     /// started: its leader by PID and start time, or a descendant found through the launch's marker.</summary>
-    bool IsOwnedBy(PortOwner owner, BackendStateRecord record);
+    ValueTask<bool> IsOwnedByAsync(PortOwner owner, BackendStateRecord record, CancellationToken cancellationToken = default);
 
     /// <summary>Stops what a record's launch left running (leader, group, marked descendants): the graceful signal, then
     /// a hard kill after <paramref name="timeout"/>. Returns null when nothing of it was left, else whether the graceful

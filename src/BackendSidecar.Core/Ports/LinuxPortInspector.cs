@@ -17,6 +17,10 @@ public sealed class LinuxPortInspector : IPortInspector
     private const string ListenState = "0A";
 
     /// <inheritdoc/>
+    /// <remarks>Read from /proc at once: the task is always completed.</remarks>
+    public ValueTask<PortOwner?> FindListenerAsync(int port, CancellationToken cancellationToken = default) => new(FindListener(port));
+
+    /// <summary>The listener on <paramref name="port"/>, or null when the port is free (see <see cref="FindListenerAsync"/>).</summary>
     public PortOwner? FindListener(int port)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(port);

@@ -17,6 +17,10 @@ public interface IChildProcess : IDisposable
     /// <summary>The kernel's start time of the process (/proc/PID/stat field 22), which with the PID identifies it across PID reuse.</summary>
     ulong StartTimeTicks { get; }
 
+    /// <summary>Completes once <see cref="StartTimeTicks"/> is known: at once where the launch reads it from the OS; a
+    /// little after the launch where a tool must be run for it (ps on macOS), 0 until then.</summary>
+    Task StartTimeKnown => Task.CompletedTask;
+
     /// <summary>
     /// A value unique to this launch, set in the child's environment (inherited by its descendants) so that descendants
     /// which left the group can be found; store it in the state record. Null when the launcher sets none.

@@ -9,7 +9,7 @@ namespace BackendSidecar.Core.Processes;
 public abstract class UnixChildProcess : IChildProcess
 {
     /// <param name="startTimeTicks">Read by the launcher before the exit watch starts: until the child is reaped, its
-    /// PID is still there to read it from even if it already exited.</param>
+    /// PID is still there to read it from even if it already exited. 0 when a subclass learns it later.</param>
     /// <param name="watchExit">Starts the exit watch (run once <see cref="StartedAt"/> is set); its task completes with the
     /// reaped status.</param>
     private protected UnixChildProcess(int pid, ulong startTimeTicks, string instanceMarker, Stream standardOutput,
@@ -33,8 +33,17 @@ public abstract class UnixChildProcess : IChildProcess
     /// <inheritdoc/>
     public DateTimeOffset StartedAt { get; }
 
+    private long _startTimeTicks;
+
     /// <inheritdoc/>
-    public ulong StartTimeTicks { get; }
+    public ulong StartTimeTicks
+    {
+        get => (ulong)Interlocked.Read(ref _startTimeTicks);
+        private protected set => Interlocked.Exchange(ref _startTimeTicks, (long)value);
+    }
+
+    /// <inheritdoc/>
+    public virtual Task StartTimeKnown => Task.CompletedTask;
 
     /// <summary>The value of <see cref="PosixProcessLauncher.InstanceMarkerVariable"/> in this launch's environment,
     /// inherited by every descendant: it finds those that left the group.</summary>

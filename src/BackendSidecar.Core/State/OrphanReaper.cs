@@ -31,7 +31,7 @@ public static class OrphanReaper
         List<string> stale = [], kept = [];
         foreach (var record in store.LoadAll())
         {
-            if (processes.TryGetStartTime(record.SidecarPid) == record.SidecarStartTimeTicks)
+            if (await processes.TryGetStartTimeAsync(record.SidecarPid, cancellationToken).ConfigureAwait(false) == record.SidecarStartTimeTicks)
             {
                 kept.Add(record.Backend);
                 continue;
@@ -45,17 +45,23 @@ public static class OrphanReaper
         return new OrphanReapResult(stopped, stale, kept);
     }
 
-    /// <summary>True when the process holding a port is provably one this sidecar started (see <see cref="FindProvenRecord"/>).</summary>
-    public static bool IsProvablyOurs(PortOwner owner, IEnumerable<BackendStateRecord> records, IProcessTable processes) =>
-        FindProvenRecord(owner, records, processes) is not null;
+    /// <summary>True when the process holding a port is provably one this sidecar started (see <see cref="FindProvenRecordAsync"/>).</summary>
+    public static async Task<bool> IsProvablyOursAsync(PortOwner owner, IEnumerable<BackendStateRecord> records, IProcessTable processes,
+        CancellationToken cancellationToken = default) =>
+        await FindProvenRecordAsync(owner, records, processes, cancellationToken).ConfigureAwait(false) is not null;
 
-    /// <summary>The record that proves <paramref name="owner"/> ours (<see cref="IProcessTable.IsOwnedBy"/>), or null;
+    /// <summary>The record that proves <paramref name="owner"/> ours (<see cref="IProcessTable.IsOwnedByAsync"/>), or null;
     /// always null without a process table.</summary>
-    public static BackendStateRecord? FindProvenRecord(PortOwner owner, IEnumerable<BackendStateRecord> records, IProcessTable? processes)
+    public static async Task<BackendStateRecord?> FindProvenRecordAsync(PortOwner owner, IEnumerable<BackendStateRecord> records,
+        IProcessTable? processes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(records);
         if (processes is null || owner.Pid is null) return null;
-        return records.FirstOrDefault(record => processes.IsOwnedBy(owner, record));
+        foreach (var record in records)
+        {
+            if (await processes.IsOwnedByAsync(owner, record, cancellationToken).ConfigureAwait(false)) return record;
+        }
+        return null;
     }
 }

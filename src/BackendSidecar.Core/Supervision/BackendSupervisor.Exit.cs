@@ -22,7 +22,7 @@ public sealed partial class BackendSupervisor
             await Task.WhenAll(KillRemnantsAsync(child), instance.DrainAsync()).ConfigureAwait(false);
         else
             await instance.OutputEndsAsync(OutputGraceBeforeNotifying).ConfigureAwait(false);
-        return new ExitFacts(cleanedUp, OomEvidenceOf(instance, exit), cleanedUp && PortHeldByAnother(exit));
+        return new ExitFacts(cleanedUp, OomEvidenceOf(instance, exit), cleanedUp && await PortHeldByAnotherAsync(exit).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -30,6 +30,8 @@ public sealed partial class BackendSupervisor
     }
 
     /// <summary>After an abnormal exit (and its group's remnants killed): is the configured port held by someone else?</summary>
-    private bool PortHeldByAnother(ProcessExit exit) =>
-        Options.Port is { } port && (exit.Signal is not null || exit.Code is not 0) && _services.Ports.FindListener(port) is not null;
+    /// <remarks>Outside the gate (with the rest of the exit's facts): on macOS the look-up runs lsof.</remarks>
+    private async ValueTask<bool> PortHeldByAnotherAsync(ProcessExit exit) =>
+        Options.Port is { } port && (exit.Signal is not null || exit.Code is not 0)
+        && await _services.Ports.FindListenerAsync(port).ConfigureAwait(false) is not null;
 }

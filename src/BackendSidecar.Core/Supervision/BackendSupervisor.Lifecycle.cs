@@ -11,15 +11,16 @@ namespace BackendSidecar.Core.Supervision;
 /// </summary>
 public sealed partial class BackendSupervisor
 {
-    /// <summary>1. Start: a held port is claimed first (1a), else the process is launched (1b). The attempt completes once running.</summary>
+    /// <summary>1. Start: with a port, the port is checked first (1a); without, the process is launched (1b). The attempt
+    /// completes once running.</summary>
     private Task<BackendStatus> StartStep_NeedsGate(string reason)
     {
         var attempt = CurrentAttempt_NeedsGate();
         _nextRestartAt = null;
         try
         {
-            if (Options.Port is { } port && _services.Ports.FindListener(port) is { } owner)
-                BeginClaim_NeedsGate(owner, reason); // [ClaimingPort] -> 1a., which runs without the gate
+            if (Options.Port is { } port)
+                BeginPortCheck_NeedsGate(port, reason); // -> 1a., which runs without the gate
             else
                 LaunchStep_NeedsGate(BackendTrigger.Launched, reason); // -> 1b.
         }
@@ -31,12 +32,21 @@ public sealed partial class BackendSupervisor
         return attempt.Task;
     }
 
-    /// <summary>1a. Claim the port (onPortInUse: adopt or reclaim), slow, so outside the gate; then, back in it, unless a stop
-    /// or a shutdown cancelled the start meanwhile: adopt [Adopted] -> 3., launch [PortReclaimed] -> 1b., or [CannotStart].</summary>
+    /// <summary>1a. Check the port, then claim it if it is held (onPortInUse: adopt or reclaim). Both are slow (a tool run
+    /// on macOS; a probe's timeout, a leftover's stop), so outside the gate; back in it after each, unless a stop or a
+    /// shutdown cancelled the start meanwhile: launch [Launched] -> 1b., claim [ClaimingPort], then adopt [Adopted] -> 3.,
+    /// launch [PortReclaimed] -> 1b., or [CannotStart].</summary>
     private async Task ClaimStepAsync(PortClaim claim)
     {
         try
         {
+            var owner = await CheckPortAsync(claim).ConfigureAwait(false);
+            using (await EnterAsync().ConfigureAwait(false))
+            {
+                if (_claim != claim) return; // cancelled, and the canceller said so: nothing is launched
+                if (!HeldPort_NeedsGate(claim, owner)) return;
+            }
+
             var found = await ClaimAsync(claim).ConfigureAwait(false);
             using (await EnterAsync().ConfigureAwait(false))
             {

@@ -23,11 +23,12 @@ public sealed partial class BackendSupervisor
     /// The status with a resources sample of the backend's process group: a fresh one when the last is at least the
     /// interval old. The contract's <c>status</c> call; other readers get the last sample through <see cref="Status"/>.
     /// </summary>
-    public BackendStatus StatusWithResources()
+    /// <remarks>Asynchronous because a platform may run a tool for the sample (ps on macOS); never under the gate.</remarks>
+    public async ValueTask<BackendStatus> StatusWithResourcesAsync(CancellationToken cancellationToken = default)
     {
         var s = _status;
         if (s is { Pid: { } pid, External: false, State: BackendState.Starting or BackendState.Running or BackendState.Unhealthy })
-            _resources = _meter.Read(pid) is { } usage ? new ResourceSample(pid, usage) : null;
+            _resources = await _meter.ReadAsync(pid, cancellationToken).ConfigureAwait(false) is { } usage ? new ResourceSample(pid, usage) : null;
         return Status;
     }
 
@@ -74,7 +75,7 @@ public sealed partial class BackendSupervisor
             while (true)
             {
                 await Task.Delay(ResourceInterval, _time, cancellationToken).ConfigureAwait(false);
-                var sampled = StatusWithResources();
+                var sampled = await StatusWithResourcesAsync(cancellationToken).ConfigureAwait(false);
                 if (sampled.Resources is null) continue;
                 using (await EnterAsync(cancellationToken).ConfigureAwait(false))
                 {

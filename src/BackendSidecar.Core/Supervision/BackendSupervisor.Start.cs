@@ -18,7 +18,7 @@ public sealed partial class BackendSupervisor
         for (var pass = 0; ; pass++)
         {
             Task? stopping = null;
-            // A port being claimed: a start without wait answers once that is over (the process spawned, or not).
+            // A port being checked or claimed: a start without wait answers once that is over (the process spawned, or not).
             Task? claimed = null;
             Task<BackendStatus> attempt;
             using (await EnterAsync(cancellationToken).ConfigureAwait(false))
@@ -39,6 +39,12 @@ public sealed partial class BackendSupervisor
                         _attemptAwaited |= wait;
                         attempt = _attempt.Task;
                         claimed = _claim?.Settled;
+                        break;
+                    case BackendState.Stopped or BackendState.Failed or BackendState.Backoff when _claim is not null && _attempt is not null:
+                        // A start checking its port (the state is left as it was until it is known): join it.
+                        _attemptAwaited |= wait;
+                        attempt = _attempt.Task;
+                        claimed = _claim.Settled;
                         break;
                     case BackendState.Stopped or BackendState.Failed or BackendState.Backoff when !_cleanUp.IsCompleted:
                         // The last process ended moments ago and what is left of it is still being cleaned up.
@@ -98,7 +104,8 @@ public sealed partial class BackendSupervisor
     {
         using (await EnterAsync().ConfigureAwait(false))
         {
-            if (_state is not (BackendState.Stopped or BackendState.Failed)) return;
+            // A start checking its port leaves the state as it was: it is under way all the same.
+            if (_state is not (BackendState.Stopped or BackendState.Failed) || _claim is not null) return;
             var message = $"not started: dependency \"{dependency}\" failed";
             _lastError = new BackendError(BackendErrorKind.CannotStart, message);
             SetState_NeedsGate(BackendTrigger.CannotStart, message);
@@ -166,7 +173,7 @@ public sealed partial class BackendSupervisor
         _instance = instance;
         _health = null;
         _log.WriteSidecarLine($"started pid {child.Pid}: {command.Path} {string.Join(' ', args)}");
-        SaveState(child);
+        SaveState_NeedsGate(instance, child);
         return instance;
     }
 
@@ -189,12 +196,35 @@ public sealed partial class BackendSupervisor
         return EnvironmentBuilder.Build(_services.BaseEnvironment(), envFile, Options.Env, _overrides.Env, _overrides.SecretEnv);
     }
 
-    private void SaveState(IChildProcess child)
+    /// <summary>Writes the launch's state record (for the clean-up after a crash of the sidecar): now when the start times
+    /// are known, as on Linux and Windows; else once they are (ps on macOS, a few milliseconds), and only if the instance is
+    /// still the current one then (a stop removes the record, which must not come back).</summary>
+    private void SaveState_NeedsGate(Instance instance, IChildProcess child)
+    {
+        if (_services.StateStore is null) return;
+        var sidecarStarted = _services.Processes?.GetCurrentStartTimeAsync() ?? new ValueTask<ulong>(0UL);
+        if (child.StartTimeKnown.IsCompleted && sidecarStarted.IsCompletedSuccessfully)
+            SaveState(child, sidecarStarted.Result);
+        else
+            _ = SaveStateWhenKnownAsync(instance, child, sidecarStarted.AsTask());
+    }
+
+    private async Task SaveStateWhenKnownAsync(Instance instance, IChildProcess child, Task<ulong> sidecarStarted)
+    {
+        // Neither fails: a start time that cannot be read is 0.
+        await Task.WhenAll(child.StartTimeKnown, sidecarStarted).ConfigureAwait(false);
+        using (await EnterAsync().ConfigureAwait(false))
+        {
+            if (IsCurrent(instance)) SaveState(child, sidecarStarted.Result);
+        }
+    }
+
+    private void SaveState(IChildProcess child, ulong sidecarStartTime)
     {
         try
         {
             _services.StateStore?.Save(new BackendStateRecord(
-                Name, child.Pid, child.StartTimeTicks, Environment.ProcessId, _services.Processes?.CurrentStartTime ?? 0, Options.Port, child.StartedAt,
+                Name, child.Pid, child.StartTimeTicks, Environment.ProcessId, sidecarStartTime, Options.Port, child.StartedAt,
                 child.InstanceMarker));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -27,10 +27,14 @@ public sealed partial class BackendSupervisor
             switch (_state)
             {
                 case BackendState.Stopped or BackendState.Failed:
+                    // A start still checking its port (which leaves the state as it was) ends here, nothing launched.
+                    if (_claim is not null) CancelStartWait_NeedsGate();
+                    CancelClaim_NeedsGate();
                     break;
                 case BackendState.Backoff:
                     CancelStartWait_NeedsGate();
                     CancelBackoff_NeedsGate();
+                    CancelClaim_NeedsGate(); // the restart's port check, if under way
                     SetState_NeedsGate(BackendTrigger.StopWithoutProcess, "stop requested");
                     break;
                 case BackendState.Stopping:
@@ -141,13 +145,16 @@ public sealed partial class BackendSupervisor
             if (_state == BackendState.Backoff)
             {
                 CancelBackoff_NeedsGate();
+                CancelClaim_NeedsGate(); // the restart's port check, if under way
                 _attempt?.TrySetException(new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name));
                 SetState_NeedsGate(BackendTrigger.ShutdownDuringBackoff, "");
             }
             else if (CancelClaim_NeedsGate())
             {
                 _attempt?.TrySetException(new SupervisorException(BackendErrorKind.ShuttingDown, "the sidecar is shutting down", Name));
-                SetState_NeedsGate(BackendTrigger.StartCancelled, "the sidecar is shutting down");
+                // A port still being checked has left the state as it was (stopped, failed); a claim made it starting.
+                if (_state == BackendState.Starting)
+                    SetState_NeedsGate(BackendTrigger.StartCancelled, "the sidecar is shutting down");
             }
         }
     }

@@ -11,7 +11,7 @@ namespace BackendSidecar.Core.Supervision;
 /// <remarks>
 /// Overview. Every change of state goes through <see cref="BackendTransitions"/> and happens under <see cref="_gate"/>, an
 /// async lock held only for short steps; members that need it are named <c>*_NeedsGate</c>. Long waits (readiness polling,
-/// liveness checks, backoff, a graceful stop, claiming a held port) run outside it and come back through the gate, where they
+/// liveness checks, backoff, a graceful stop, checking and claiming a port) run outside it and come back through the gate, where they
 /// first check that the <see cref="Instance"/> (or the port's claim) they belong to is still the current one: a stop or a
 /// restart replaces it, so late results of an old process are ignored instead of racing the new one.
 /// <see cref="StatusChanged"/> is raised under the gate, in order; handlers must be quick and must not wait on this supervisor.
@@ -59,7 +59,7 @@ public sealed partial class BackendSupervisor : IAsyncDisposable
         _logger = services.LoggerFactory.CreateLogger("BackendSidecar.Backend." + options.Name);
         _restarts = new RestartTracker(options.Restart);
         _log = new BackendLog(options.Name, options.Log, _time);
-        _meter = new Insights.ResourceMeter(_time, ResourceInterval, group => services.SampleProcessGroup(group, services.Time));
+        _meter = new Insights.ResourceMeter(_time, ResourceInterval, (group, cancellationToken) => services.SampleProcessGroup(group, services.Time, cancellationToken));
         _status = Snapshot_NeedsGate();
     }
 

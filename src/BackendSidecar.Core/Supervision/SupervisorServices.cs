@@ -35,9 +35,9 @@ public sealed record SupervisorServices
     /// <summary>Begins one run's out-of-memory evidence, just before its launch (issue 12: crash causes).</summary>
     public Func<OomWatch> OomEvidence { get; init; } = () => OomWatch.Begin(s_oomCounter.Value);
 
-    /// <summary>A process group's counters for <c>resources</c> (<see cref="IProcessPlatform.SampleGroup"/>); null when it has
+    /// <summary>A process group's counters for <c>resources</c> (<see cref="IProcessPlatform.SampleGroupAsync"/>); null when it has
     /// no live member.</summary>
-    public Func<int, TimeProvider, GroupSample?> SampleProcessGroup { get; init; } = (_, _) => null;
+    public Func<int, TimeProvider, CancellationToken, ValueTask<GroupSample?>> SampleProcessGroup { get; init; } = (_, _, _) => new((GroupSample?)null);
 
     /// <summary>The services an operating system provides, from <paramref name="platform"/>; the caller adds the rest.</summary>
     public static SupervisorServices ForPlatform(IProcessPlatform platform, IHealthProbeFactory healthProbes)
@@ -48,7 +48,7 @@ public sealed record SupervisorServices
             Launcher = platform.Launcher,
             Ports = platform.Ports,
             Processes = platform.Processes,
-            SampleProcessGroup = platform.SampleGroup,
+            SampleProcessGroup = platform.SampleGroupAsync,
             HealthProbes = healthProbes,
         };
     }

@@ -38,7 +38,7 @@ internal static class CheckCommand
         // Every backend's checks first, with the version probes in parallel: each may take up to its timeout.
         var reports = await Task.WhenAll(config.Backends.Select(async backend =>
         {
-            var checks = preflight.Run(backend);
+            var checks = await preflight.RunAsync(backend);
             return (Backend: backend, Checks: await WithVersionAsync(backend, checks));
         }));
 

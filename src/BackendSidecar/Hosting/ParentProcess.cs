@@ -5,9 +5,10 @@ internal static class ParentProcess
 {
     /// <summary>Completes when process <paramref name="pid"/> is gone (at once if it already is), from the platform's exit
     /// event (a pidfd on Linux), not polling.</summary>
-    public static Task WaitForExitAsync(int pid)
+    public static async Task WaitForExitAsync(int pid)
     {
         var processes = SidecarServices.Platform.Processes;
-        return processes.TryGetStartTime(pid) is { } started ? processes.WhenGone(pid, started) : Task.CompletedTask;
+        if (await processes.TryGetStartTimeAsync(pid).ConfigureAwait(false) is { } started)
+            await processes.WhenGone(pid, started).ConfigureAwait(false);
     }
 }

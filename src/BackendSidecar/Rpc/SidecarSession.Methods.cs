@@ -18,13 +18,13 @@ internal sealed partial class SidecarSession
 
     public Task<BackendStatusDto> RestartAsync(StartParams p, CancellationToken cancellationToken) => StartAsync(p, restart: true, cancellationToken);
 
-    public Task<StatusResult> StatusAsync(BackendParams p) => Task.FromResult(Status(p));
+    public Task<StatusResult> StatusAsync(BackendParams p) => StatusOfAsync(p);
 
     public Task<LogsResult> LogsAsync(LogsParams p) => Task.FromResult(Logs(p));
 
     public Task<EmptyResult> SubscribeAsync(SubscribeParams p) => Task.FromResult(Subscribe(p));
 
-    public Task<DiagnoseResult> DiagnoseAsync(BackendParams p) => Task.FromResult(Diagnose(p));
+    public Task<DiagnoseResult> DiagnoseAsync(BackendParams p) => DiagnoseOfAsync(p);
 
     private Supervisor Supervisor => _supervisor ?? throw new InvalidOperationException("not initialized");
 
@@ -68,8 +68,10 @@ internal sealed partial class SidecarSession
     private Task FlushStatusChangesAsync() => _statuses?.FlushAsync() ?? Task.CompletedTask;
 
     // A status call samples resources (protocol 1.1); the supervisor keeps it to once per interval.
-    private StatusResult Status(BackendParams p) =>
-        new(p.Backend is null ? DtoMapper.Statuses(Supervisor.StatusWithResources()) : [DtoMapper.Status(Supervisor.Get(p.Backend).StatusWithResources())]);
+    private async Task<StatusResult> StatusOfAsync(BackendParams p) =>
+        new(p.Backend is null
+            ? DtoMapper.Statuses(await Supervisor.StatusWithResourcesAsync().ConfigureAwait(false))
+            : [DtoMapper.Status(await Supervisor.Get(p.Backend).StatusWithResourcesAsync().ConfigureAwait(false))]);
 
     private LogsResult Logs(LogsParams p)
     {
@@ -127,10 +129,11 @@ internal sealed partial class SidecarSession
         }
     }
 
-    private DiagnoseResult Diagnose(BackendParams p)
+    private async Task<DiagnoseResult> DiagnoseOfAsync(BackendParams p)
     {
         var backend = Supervisor.Get(p.Backend);
-        var checks = new Preflight(Hosting.SidecarServices.Platform.Ports, EnvironmentBuilder.CurrentProcessEnvironment, Hosting.SidecarServices.Platform.Processes).Run(backend.Options, backend.Status.Pid);
+        var checks = await new Preflight(Hosting.SidecarServices.Platform.Ports, EnvironmentBuilder.CurrentProcessEnvironment, Hosting.SidecarServices.Platform.Processes)
+            .RunAsync(backend.Options, backend.Status.Pid).ConfigureAwait(false);
         var ok = checks.All(c => c.Ok || c.Severity != CheckSeverity.Error);
         return new DiagnoseResult(backend.Name, ok, checks.Select(DtoMapper.Check).ToArray());
     }

@@ -24,23 +24,24 @@ public sealed class PreflightPortTests
     private static Mock<IPortInspector> Ports(PortOwner owner)
     {
         var ports = new Mock<IPortInspector>(MockBehavior.Strict);
-        ports.Setup(p => p.FindListener(Port)).Returns(owner);
+        ports.Setup(p => p.FindListenerAsync(Port, It.IsAny<CancellationToken>())).Returns(new ValueTask<PortOwner?>(owner));
         return ports;
     }
 
-    private static Check PortCheck(Mock<IPortInspector> ports, int? runningPid)
+    private static async Task<Check> PortCheckAsync(Mock<IPortInspector> ports, int? runningPid)
     {
-        var check = new Preflight(ports.Object, () => new Dictionary<string, string>(), LinuxProcessTable.Instance).Run(Backend(), runningPid).Single(c => c.Id == "port");
-        ports.Verify(p => p.FindListener(Port), Times.Once);
+        var check = (await new Preflight(ports.Object, () => new Dictionary<string, string>(), LinuxProcessTable.Instance).RunAsync(Backend(), runningPid))
+            .Single(c => c.Id == "port");
+        ports.Verify(p => p.FindListenerAsync(Port, It.IsAny<CancellationToken>()), Times.Once);
         return check;
     }
 
     [Fact]
-    public void PortHeldByTheRunningBackendItself_IsOk()
+    public async Task PortHeldByTheRunningBackendItself_IsOk()
     {
         var ports = Ports(new PortOwner(Port, Environment.ProcessId, "testhost"));
 
-        var check = PortCheck(ports, runningPid: Environment.ProcessId);
+        var check = await PortCheckAsync(ports, runningPid: Environment.ProcessId);
 
         Assert.True(check.Ok, check.Message);
         Assert.Equal(CheckSeverity.Info, check.Severity);
@@ -48,23 +49,23 @@ public sealed class PreflightPortTests
     }
 
     [Fact]
-    public void PortHeldByAMemberOfTheRunningBackendsGroup_IsOk()
+    public async Task PortHeldByAMemberOfTheRunningBackendsGroup_IsOk()
     {
         // This test process stands for the server under a wrapper: its group leader is "the backend".
         var group = ProcessInfo.TryReadStat(Environment.ProcessId)!.Value.ProcessGroupId;
         var ports = Ports(new PortOwner(Port, Environment.ProcessId, "testhost"));
 
-        var check = PortCheck(ports, runningPid: group);
+        var check = await PortCheckAsync(ports, runningPid: group);
 
         Assert.True(check.Ok, check.Message);
     }
 
     [Fact]
-    public void PortHeldBySomeoneElseWhileTheBackendRuns_IsStillReported()
+    public async Task PortHeldBySomeoneElseWhileTheBackendRuns_IsStillReported()
     {
         var ports = Ports(new PortOwner(Port, 1, "init"));
 
-        var check = PortCheck(ports, runningPid: Environment.ProcessId);
+        var check = await PortCheckAsync(ports, runningPid: Environment.ProcessId);
 
         Assert.False(check.Ok);
         Assert.Equal($"port {Port} is in use by pid 1 (init)", check.Message);

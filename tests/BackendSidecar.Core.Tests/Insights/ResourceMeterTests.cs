@@ -18,58 +18,58 @@ public sealed class ResourceMeterTests
     });
 
     [Fact]
-    public void Read_First_HasNoCpuPercentYet()
+    public async Task Read_First_HasNoCpuPercentYet()
     {
-        var usage = Create().Read(100);
+        var usage = await Create().ReadAsync(100);
 
         Assert.Equal(new ResourceUsage(null, 50_000_000, 2), usage);
     }
 
     [Fact]
-    public void Read_AgainWithinTheInterval_ReusesTheSampleWithoutReadingProc()
+    public async Task Read_AgainWithinTheInterval_ReusesTheSampleWithoutReadingProc()
     {
         var meter = Create();
-        var first = meter.Read(100);
+        var first = await meter.ReadAsync(100);
 
         _time.Advance(TimeSpan.FromMilliseconds(999));
-        var second = meter.Read(100);
+        var second = await meter.ReadAsync(100);
 
         Assert.Same(first, second);
         Assert.Single(_sampledGroups);
     }
 
     [Fact]
-    public void Read_AfterTheInterval_ComputesCpuPercentOfOneCore()
+    public async Task Read_AfterTheInterval_ComputesCpuPercentOfOneCore()
     {
         var meter = Create();
-        meter.Read(100);
+        await meter.ReadAsync(100);
 
         _time.Advance(TimeSpan.FromSeconds(2));
         _cpu += TimeSpan.FromSeconds(3); // 1.5 cores busy for 2 s
-        var usage = meter.Read(100);
+        var usage = await meter.ReadAsync(100);
 
         Assert.Equal(150.0, usage!.CpuPercent);
         Assert.Equal(2, _sampledGroups.Count);
     }
 
     [Fact]
-    public void Read_AnotherGroup_StartsAfresh()
+    public async Task Read_AnotherGroup_StartsAfresh()
     {
         var meter = Create();
-        meter.Read(100);
+        await meter.ReadAsync(100);
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        var usage = meter.Read(200);
+        var usage = await meter.ReadAsync(200);
 
         Assert.Null(usage!.CpuPercent);
     }
 
     [Fact]
-    public void Read_GroupGone_IsNull()
+    public async Task Read_GroupGone_IsNull()
     {
         var meter = new ResourceMeter(_time, s_interval, _ => null);
 
-        Assert.Null(meter.Read(100));
+        Assert.Null(await meter.ReadAsync(100));
     }
 
     [Fact]

@@ -13,6 +13,21 @@ public sealed class PosixPlatformProcessTests
     private readonly PosixPlatform _platform = new(guardCommand: null);
 
     [Fact]
+    public async Task StartTime_OfAChildThatExitsAtOnce_IsStillRead_ThenItIsReaped()
+    {
+        // A shell that exits at once: gone long before ps has started.
+        using var child = _platform.Launcher.Launch(TestBackendRun.Request("/bin/sh", Path.GetTempPath(), "-c", "exit 3"));
+
+        // The waitpid thread waits for the start time's read, so ps still sees the child (a zombie at worst).
+        await child.StartTimeKnown.WaitAsync(TestTimeouts.Unexpected);
+        var exit = await child.Exited.WaitAsync(TestTimeouts.Unexpected);
+
+        Assert.NotEqual(0UL, child.StartTimeTicks);
+        Assert.Equal(3, exit.Code);
+        Assert.Null(ProcessProbe.Read(child.Pid));
+    }
+
+    [Fact]
     public async Task Exit_Code_IsNoticedByTheWaitpidThread()
     {
         using var run = TestBackendRun.Start(_platform.Launcher, "--exit-code", "7");
@@ -87,12 +102,14 @@ public sealed class PosixPlatformProcessTests
         using var run = TestBackendRun.Start(_platform.Launcher);
         await run.Stdout.ReadNumberAsync("pid");
         var table = _platform.Processes;
+        // Read by ps after the launch, not in it.
+        await run.Child.StartTimeKnown.WaitAsync(TestTimeouts.Unexpected);
 
         Assert.NotEqual(0UL, run.Child.StartTimeTicks);
-        Assert.Equal(run.Child.StartTimeTicks, table.TryGetStartTime(run.Child.Pid));
-        Assert.Equal("test-backend", table.TryGetName(run.Child.Pid));
-        Assert.NotEqual(0UL, table.CurrentStartTime);
-        Assert.Null(table.TryGetStartTime(int.MaxValue));
+        Assert.Equal(run.Child.StartTimeTicks, await table.TryGetStartTimeAsync(run.Child.Pid));
+        Assert.Equal("test-backend", await table.TryGetNameAsync(run.Child.Pid));
+        Assert.NotEqual(0UL, await table.GetCurrentStartTimeAsync());
+        Assert.Null(await table.TryGetStartTimeAsync(int.MaxValue));
 
         await run.Child.KillGroupAsync().WaitAsync(TestTimeouts.Unexpected);
         await table.WhenGone(run.Child.Pid, run.Child.StartTimeTicks).WaitAsync(TestTimeouts.Unexpected);
@@ -104,18 +121,19 @@ public sealed class PosixPlatformProcessTests
         using var run = TestBackendRun.Start(_platform.Launcher, "--hold-port", "0");
         var pid = await run.Stdout.ReadNumberAsync("pid");
         var port = await run.Stdout.ReadNumberAsync("port");
+        await run.Child.StartTimeKnown.WaitAsync(TestTimeouts.Unexpected);
 
-        var owner = _platform.Ports.FindListener(port);
+        var owner = await _platform.Ports.FindListenerAsync(port);
 
         Assert.NotNull(owner);
         Assert.Equal(pid, owner.Pid);
         Assert.Equal("test-backend", owner.ProcessName);
         var record = new BackendStateRecord("api", pid, run.Child.StartTimeTicks, 1, 1, port, DateTimeOffset.UnixEpoch);
-        Assert.True(_platform.Processes.IsOwnedBy(owner, record));
-        Assert.False(_platform.Processes.IsOwnedBy(owner, record with { StartTimeTicks = run.Child.StartTimeTicks + 1 }));
+        Assert.True(await _platform.Processes.IsOwnedByAsync(owner, record));
+        Assert.False(await _platform.Processes.IsOwnedByAsync(owner, record with { StartTimeTicks = run.Child.StartTimeTicks + 1 }));
 
         await run.Child.KillGroupAsync().WaitAsync(TestTimeouts.Unexpected);
-        Assert.Null(_platform.Ports.FindListener(port));
+        Assert.Null(await _platform.Ports.FindListenerAsync(port));
     }
 
     [Fact]

@@ -107,8 +107,8 @@ public sealed class OrphanReaperTests : IDisposable
         var grandchild = await run.Stdout.ReadNumberAsync("grandchild");
         BackendStateRecord[] records = [RecordFor(run.Child, (1, 1)) with { InstanceMarker = null }];
 
-        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, pid, "test-backend"), records, LinuxProcessTable.Instance));
-        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, grandchild, "sleep"), records, LinuxProcessTable.Instance));
+        Assert.True(await OrphanReaper.IsProvablyOursAsync(new PortOwner(8080, pid, "test-backend"), records, LinuxProcessTable.Instance));
+        Assert.True(await OrphanReaper.IsProvablyOursAsync(new PortOwner(8080, grandchild, "sleep"), records, LinuxProcessTable.Instance));
     }
 
     [Fact]
@@ -118,9 +118,9 @@ public sealed class OrphanReaperTests : IDisposable
         var pid = await run.Stdout.ReadNumberAsync("pid");
         var record = RecordFor(run.Child, (1, 1)) with { InstanceMarker = null };
 
-        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, pid, "x"), [record with { StartTimeTicks = record.StartTimeTicks + 1 }], LinuxProcessTable.Instance));
-        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, Environment.ProcessId, "x"), [record], LinuxProcessTable.Instance));
-        Assert.False(OrphanReaper.IsProvablyOurs(new PortOwner(8080, null, null), [record], LinuxProcessTable.Instance));
+        Assert.False(await OrphanReaper.IsProvablyOursAsync(new PortOwner(8080, pid, "x"), [record with { StartTimeTicks = record.StartTimeTicks + 1 }], LinuxProcessTable.Instance));
+        Assert.False(await OrphanReaper.IsProvablyOursAsync(new PortOwner(8080, Environment.ProcessId, "x"), [record], LinuxProcessTable.Instance));
+        Assert.False(await OrphanReaper.IsProvablyOursAsync(new PortOwner(8080, null, null), [record], LinuxProcessTable.Instance));
     }
 
     [Fact]
@@ -131,6 +131,6 @@ public sealed class OrphanReaperTests : IDisposable
         var escapee = await run.Stdout.ReadNumberAsync("escaped");
         var record = RecordFor(run.Child, (1, 1)) with { StartTimeTicks = 1 }; // leader proof fails; the marker proves it
 
-        Assert.True(OrphanReaper.IsProvablyOurs(new PortOwner(8080, escapee, "test-backend"), [record], LinuxProcessTable.Instance));
+        Assert.True(await OrphanReaper.IsProvablyOursAsync(new PortOwner(8080, escapee, "test-backend"), [record], LinuxProcessTable.Instance));
     }
 }

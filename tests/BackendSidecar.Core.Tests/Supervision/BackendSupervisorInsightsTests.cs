@@ -215,18 +215,18 @@ public sealed class BackendSupervisorInsightsTests
         var samples = 0;
         await using var h = new SupervisorHarness(services: s => s with
         {
-            SampleProcessGroup = (group, time) =>
+            SampleProcessGroup = (group, time, _) =>
             {
                 Interlocked.Increment(ref samples);
-                return new GroupSample(TimeSpan.FromSeconds(samples), 1000 * group, 2, time.GetTimestamp());
+                return new(new GroupSample(TimeSpan.FromSeconds(samples), 1000 * group, 2, time.GetTimestamp()));
             },
         });
         h.Health.Healthy = true;
         await h.Backend.StartAsync();
         Assert.Null(h.Backend.Status.Resources);
 
-        var first = h.Backend.StatusWithResources();
-        var again = h.Backend.StatusWithResources();
+        var first = (await h.Backend.StatusWithResourcesAsync());
+        var again = (await h.Backend.StatusWithResourcesAsync());
 
         Assert.Equal(1, samples);
         Assert.Equal(2, first.Resources!.Processes);
@@ -235,12 +235,12 @@ public sealed class BackendSupervisorInsightsTests
         Assert.Same(first.Resources, again.Resources);
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(1));
-        var later = h.Backend.StatusWithResources();
+        var later = (await h.Backend.StatusWithResourcesAsync());
         Assert.Equal(2, samples);
         Assert.Equal(100, later.Resources!.CpuPercent);
 
         await h.Backend.StopAsync();
-        Assert.Null(h.Backend.StatusWithResources().Resources);
+        Assert.Null((await h.Backend.StatusWithResourcesAsync()).Resources);
     }
 
     [Fact]
@@ -249,10 +249,10 @@ public sealed class BackendSupervisorInsightsTests
         var samples = 0;
         await using var h = new SupervisorHarness(services: s => s with
         {
-            SampleProcessGroup = (group, time) =>
+            SampleProcessGroup = (group, time, _) =>
             {
                 Interlocked.Increment(ref samples);
-                return new GroupSample(TimeSpan.Zero, 4096, 1, time.GetTimestamp());
+                return new(new GroupSample(TimeSpan.Zero, 4096, 1, time.GetTimestamp()));
             },
         });
         h.Health.Healthy = true;

@@ -99,4 +99,64 @@ public sealed class BackendSupervisorPortTests
         Assert.Equal([BackendState.Starting, BackendState.Stopped], h.Changes.Select(c => c.Status.State));
         Assert.Empty(h.Launcher.All);
     }
+
+    [Fact]
+    public async Task Start_FreePort_IsCheckedThenLaunched_StartingCarriesThePid()
+    {
+        await using var h = Create(PortInUsePolicy.Fail);
+        h.Health.Healthy = true;
+
+        var status = await h.Backend.StartAsync();
+
+        Assert.Equal(BackendState.Running, status.State);
+        Assert.Equal(8882, await h.Ports.LookUps.Reader.ReadAsync());
+        // The check changes no state: the first change is still stopped -> starting, with the launched pid.
+        var starting = h.Changes[0];
+        Assert.Equal((BackendState.Stopped, BackendState.Starting, "start requested"), (starting.Previous, starting.Status.State, starting.Reason));
+        Assert.Equal(Assert.Single(h.Launcher.All).Pid, starting.Status.Pid);
+    }
+
+    [Fact]
+    public async Task Stop_WhileThePortIsLookedUp_ReturnsAtOnceAndNothingIsLaunchedAfter()
+    {
+        await using var h = Create(PortInUsePolicy.Fail);
+        h.Health.Healthy = true;
+        h.Ports.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Without wait, a start answers once its port check (and all that follows it) is over.
+        var start = h.Backend.StartAsync(wait: false);
+        await h.Ports.LookUps.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+        // A second start joins the one under way.
+        var joined = h.Backend.StartAsync();
+
+        // The look-up holds no gate: the stop goes through while it is under way.
+        var stopped = await h.Backend.StopAsync().WaitAsync(TestTimeouts.Unexpected);
+        Assert.Equal(BackendState.Stopped, stopped.State);
+
+        // The look-up ends after the stop and finds the port free: the cancelled start launches nothing.
+        h.Ports.Gate.SetResult();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start.WaitAsync(TestTimeouts.Unexpected));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => joined.WaitAsync(TestTimeouts.Unexpected));
+        Assert.Empty(h.Launcher.All);
+        Assert.Equal(BackendState.Stopped, h.Backend.State);
+        Assert.Empty(h.Changes); // the check changed no state, and neither did the stop of a backend that was stopped
+        Assert.Equal(0, h.Ports.LookUps.Reader.Count); // one look-up: the second start did not begin another
+    }
+
+    [Fact]
+    public async Task Shutdown_WhileThePortIsLookedUp_CancelsTheStartAndNothingIsLaunchedAfter()
+    {
+        await using var h = Create(PortInUsePolicy.Fail);
+        h.Health.Healthy = true;
+        h.Ports.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var start = h.Backend.StartAsync(wait: false);
+        await h.Ports.LookUps.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+
+        await h.Backend.BeginShutdownAsync().WaitAsync(TestTimeouts.Unexpected);
+        h.Ports.Gate.SetResult();
+
+        var cancelled = await Assert.ThrowsAsync<SupervisorException>(() => start.WaitAsync(TestTimeouts.Unexpected));
+        Assert.Equal(BackendErrorKind.ShuttingDown, cancelled.Kind);
+        Assert.Empty(h.Launcher.All);
+        Assert.Equal(BackendState.Stopped, h.Backend.State);
+    }
 }

@@ -75,7 +75,7 @@ public sealed class BackendSupervisorReclaimTests : IDisposable
             await ReclaimUnderWayAsync();
 
             // What is under way is in the status; another backend starts meanwhile.
-            var status = supervisor.StatusWithResources()[0];
+            var status = (await supervisor.StatusWithResourcesAsync())[0];
             Assert.Equal(BackendState.Starting, status.State);
             Assert.Null(status.Pid);
             Assert.Equal(BackendState.Running, (await supervisor.StartAsync("web").WaitAsync(TestTimeouts.Unexpected)).State);

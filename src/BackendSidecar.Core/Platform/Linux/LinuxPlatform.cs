@@ -32,5 +32,7 @@ public sealed class LinuxPlatform(TimeProvider? time = null) : IProcessPlatform
     public IAsyncDisposable? StartContainment() => SidecarDeathGuard.TryStart(_launcher);
 
     /// <inheritdoc/>
-    public GroupSample? SampleGroup(int processGroupId, TimeProvider time) => ProcessGroupSampler.Sample(processGroupId, time);
+    /// <remarks>From /proc at once: the task is always completed.</remarks>
+    public ValueTask<GroupSample?> SampleGroupAsync(int processGroupId, TimeProvider time, CancellationToken cancellationToken = default) =>
+        new(ProcessGroupSampler.Sample(processGroupId, time));
 }

@@ -14,14 +14,15 @@ public sealed class LinuxProcessTable : IProcessTable
     private LinuxProcessTable() { }
 
     /// <inheritdoc/>
-    public ulong CurrentStartTime => ProcessInfo.CurrentStartTimeTicks;
+    public ValueTask<ulong> GetCurrentStartTimeAsync(CancellationToken cancellationToken = default) => new(ProcessInfo.CurrentStartTimeTicks);
 
     /// <inheritdoc/>
-    /// <remarks>A zombie counts as gone: it has exited, only its PID is still held.</remarks>
-    public ulong? TryGetStartTime(int pid) => ProcessInfo.TryReadStat(pid) is { IsZombie: false } stat ? stat.StartTimeTicks : null;
+    /// <remarks>A zombie counts as gone: it has exited, only its PID is still held. Read from /proc at once.</remarks>
+    public ValueTask<ulong?> TryGetStartTimeAsync(int pid, CancellationToken cancellationToken = default) =>
+        new(ProcessInfo.TryReadStat(pid) is { IsZombie: false } stat ? stat.StartTimeTicks : null);
 
     /// <inheritdoc/>
-    public string? TryGetName(int pid) => ProcessInfo.TryGetName(pid);
+    public ValueTask<string?> TryGetNameAsync(int pid, CancellationToken cancellationToken = default) => new(ProcessInfo.TryGetName(pid));
 
     /// <inheritdoc/>
     public Task WhenGone(int pid, ulong startTime) => PidfdWatcher.Shared.WhenGone(pid, startTime);
@@ -29,7 +30,10 @@ public sealed class LinuxProcessTable : IProcessTable
     /// <inheritdoc/>
     /// <remarks>The owner, or the leader of its process group, has the record's PID and start time; or the owner's
     /// environment carries the record's launch marker.</remarks>
-    public bool IsOwnedBy(PortOwner owner, BackendStateRecord record)
+    public ValueTask<bool> IsOwnedByAsync(PortOwner owner, BackendStateRecord record, CancellationToken cancellationToken = default) =>
+        new(IsOwnedBy(owner, record));
+
+    private static bool IsOwnedBy(PortOwner owner, BackendStateRecord record)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(record);

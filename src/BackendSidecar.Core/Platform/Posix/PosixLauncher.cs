@@ -12,6 +12,10 @@ namespace BackendSidecar.Core.Platform.Posix;
 internal sealed class PosixLauncher(PosixProcessTable processes, TimeProvider? time = null) : IProcessLauncher
 {
     private static int s_launchCount;
+
+    // Only makes the marker unique to this sidecar: the POSIX platform finds leftovers by group, never by marker, so
+    // the marker needs no start time (which would mean running ps in the launch, under the supervisor's gate).
+    private static readonly string s_sidecarNonce = Random.Shared.NextInt64().ToString("x", System.Globalization.CultureInfo.InvariantCulture);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>The guard to report groups to, once containment has started.</summary>
@@ -21,7 +25,7 @@ internal sealed class PosixLauncher(PosixProcessTable processes, TimeProvider? t
     {
         ArgumentNullException.ThrowIfNull(request);
         LaunchValidation.Check(request);
-        var marker = $"{Environment.ProcessId}.{processes.CurrentStartTime}.{Interlocked.Increment(ref s_launchCount)}";
+        var marker = $"{Environment.ProcessId}.{s_sidecarNonce}.{Interlocked.Increment(ref s_launchCount)}";
         List<string> environment = [.. request.Environment.Where(e => e.Key != PosixProcessLauncher.InstanceMarkerVariable)
             .Select(e => $"{e.Key}={e.Value}"), $"{PosixProcessLauncher.InstanceMarkerVariable}={marker}"];
 
@@ -31,8 +35,9 @@ internal sealed class PosixLauncher(PosixProcessTable processes, TimeProvider? t
 
         var guard = Guard;
         guard?.Watch(pid);
-        // Not reaped yet (only its waitpid thread reaps it), so ps sees it even if it already exited.
-        var startTime = processes.TryGetStartTime(pid) ?? 0;
+        // Read after the launch, not in it (ps takes milliseconds and the launch runs under the supervisor's gate). The
+        // waitpid thread does not reap the child before the read ends, so ps sees it even if it has exited already.
+        var startTime = processes.TryGetStartTimeAsync(pid).AsTask();
         return new PosixChildProcess(pid, startTime, marker, PosixGroupSpawn.OpenStream(stdoutRead, PipeDirection.In),
             PosixGroupSpawn.OpenStream(stderrRead, PipeDirection.In), _time, guard is null ? null : guard.Forget);
     }

@@ -48,10 +48,12 @@ public sealed class PosixPlatform : IProcessPlatform
     /// <inheritdoc/>
     /// <remarks>From one <c>ps -A -o pgid=,rss=,time=</c> (no /proc): CPU time to the hundredth on macOS, to the second
     /// on procps.</remarks>
-    public GroupSample? SampleGroup(int processGroupId, TimeProvider time)
+    public async ValueTask<GroupSample?> SampleGroupAsync(int processGroupId, TimeProvider time, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(time);
         var takenAt = time.GetTimestamp();
-        return ToolOutput.ParseGroupUsage(ShortCommand.Run("ps", ["-A", "-o", "pgid=,rss=,time="]), processGroupId) is { } usage
+        var output = await ShortCommand.RunAsync("ps", ["-A", "-o", "pgid=,rss=,time="], cancellationToken).ConfigureAwait(false);
+        return ToolOutput.ParseGroupUsage(output, processGroupId) is { } usage
             ? new GroupSample(usage.Cpu, usage.RssBytes, usage.Processes, takenAt)
             : null;
     }

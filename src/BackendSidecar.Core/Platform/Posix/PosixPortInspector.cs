@@ -14,30 +14,38 @@ internal sealed class PosixPortInspector : IPortInspector
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(300);
 
-    public PortOwner? FindListener(int port)
+    public async ValueTask<PortOwner?> FindListenerAsync(int port, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
-        var output = ShortCommand.Run("lsof", ["-nP", $"-iTCP:{port.ToString(CultureInfo.InvariantCulture)}", "-sTCP:LISTEN", "-Fpc"]);
+        var output = await ShortCommand.RunAsync("lsof", ["-nP", $"-iTCP:{port.ToString(CultureInfo.InvariantCulture)}", "-sTCP:LISTEN", "-Fpc"],
+            cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
         if (ToolOutput.ParseListener(output) is { } listener) return new PortOwner(port, listener.Pid, listener.Name);
-        return AcceptsConnections(port) ? new PortOwner(port, null, null) : null;
+        return await AcceptsConnectionsAsync(port, cancellationToken).ConfigureAwait(false) ? new PortOwner(port, null, null) : null;
     }
 
-    private static bool AcceptsConnections(int port) =>
-        Connects(IPAddress.Loopback, port) || (Socket.OSSupportsIPv6 && Connects(IPAddress.IPv6Loopback, port));
+    private static async ValueTask<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken) =>
+        await ConnectsAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false)
+        || (Socket.OSSupportsIPv6 && await ConnectsAsync(IPAddress.IPv6Loopback, port, cancellationToken).ConfigureAwait(false));
 
-    private static bool Connects(IPAddress address, int port)
+    private static async ValueTask<bool> ConnectsAsync(IPAddress address, int port, CancellationToken cancellationToken)
     {
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ConnectTimeout);
         try
         {
-            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            using var cancel = new CancellationTokenSource(ConnectTimeout);
-            socket.ConnectAsync(new IPEndPoint(address, port), cancel.Token).AsTask().GetAwaiter().GetResult();
+            await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        catch (SocketException)
         {
             return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false; // the connect timed out
         }
     }
 }

@@ -1,83 +1,54 @@
+using System.ComponentModel;
 using System.Text;
-using BackendSidecar.Core.Processes;
-using Native = BackendSidecar.Core.Processes.Interop.Posix;
+using CliWrap;
 
 namespace BackendSidecar.Core.Platform.Posix;
 
 /// <summary>
-/// Runs a short system tool (ps, lsof) with a timeout, in the C locale, and returns its stdout; any failure (missing
-/// tool, sandbox, timeout) is null, never an exception: callers then know less, they do not fail.
+/// Runs a short system tool (ps, lsof) through CliWrap with a timeout, in the C locale, and returns its stdout; any failure
+/// (missing tool, sandbox, timeout, runaway output) is null, never an exception: callers then know less, they do not fail.
 /// </summary>
 /// <remarks>
-/// Synchronous on the caller's thread: posix_spawn, a poll-bounded read of the pipe, waitpid. The seam's lookups are
-/// synchronous (<see cref="IProcessTable.TryGetStartTime"/>, <see cref="Ports.IPortInspector.FindListener"/>), and
-/// blocking on CliWrap's asynchronous run parked a thread-pool thread per lookup while the run itself needed pool
-/// threads to finish: under the parallel end-to-end tests (2 cores, heavy load) initialize and start timed out after
-/// 20 s. Here no pool thread is involved.
+/// Asynchronous all the way: every caller awaits it (the seam's lookups are asynchronous), so no thread waits on a run.
+/// Blocking on it from a synchronous caller starved the thread pool under the parallel end-to-end tests (2 cores): the
+/// run needs pool threads to finish while the blocked callers held them.
 /// </remarks>
-internal static unsafe class ShortCommand
+internal static class ShortCommand
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
-    private const int MaxOutputBytes = 4 * 1024 * 1024;
+
+    /// <summary>More than any ps or lsof answer here (ps -A on a busy machine is a few hundred kB).</summary>
+    internal const int MaxOutputBytes = 4 * 1024 * 1024;
 
     /// <summary>The tool's stdout when it ran to its end (any exit code: lsof exits 1 when it finds nothing), else null.</summary>
-    public static string? Run(string tool, IReadOnlyList<string> args, TimeSpan? timeout = null)
+    public static async ValueTask<string?> RunAsync(string tool, IReadOnlyList<string> args, CancellationToken cancellationToken = default,
+        TimeSpan? timeout = null)
     {
         if (Locate(tool) is not { } path) return null;
-        int read, write;
-        try { (read, write) = PosixGroupSpawn.CreatePipe(); }
-        catch (LaunchException) { return null; }
-        int pid;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout ?? DefaultTimeout);
+        var output = new CappedOutput(MaxOutputBytes);
         try
         {
-            pid = PosixGroupSpawn.Spawn(path, [path, .. args], ["LC_ALL=C", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"], "/", -1, write, -1);
+            // On cancellation (the timeout or the caller's token) CliWrap kills the tool and the run throws.
+            await Cli.Wrap(path)
+                .WithArguments(args)
+                .WithWorkingDirectory("/")
+                .WithEnvironmentVariables(env => env.Set("LC_ALL", "C").Set("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"))
+                .WithStandardOutputPipe(output)
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteAsync(deadline.Token)
+                .ConfigureAwait(false);
         }
-        catch (LaunchException)
+        catch (OperationCanceledException)
         {
-            _ = Native.close(read);
             return null;
         }
-        finally
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            _ = Native.close(write);
+            return null;
         }
-        try
-        {
-            return ReadToEnd(read, Environment.TickCount64 + (long)(timeout ?? DefaultTimeout).TotalMilliseconds, pid);
-        }
-        finally
-        {
-            _ = Native.close(read);
-            int status, result;
-            do result = Native.waitpid(pid, &status, 0);
-            while (result < 0 && Native.LastError == Native.EINTR);
-        }
-    }
-
-    /// <summary>Reads until end of file; past <paramref name="deadline"/> the tool is killed and the result is null.</summary>
-    private static string? ReadToEnd(int fd, long deadline, int pid)
-    {
-        var output = new MemoryStream();
-        var buffer = stackalloc byte[16 * 1024];
-        // Bounded by the deadline and by the output cap.
-        while (output.Length < MaxOutputBytes)
-        {
-            var left = deadline - Environment.TickCount64;
-            var poll = new Native.PollFd { Fd = fd, Events = Native.POLLIN };
-            var ready = left <= 0 ? 0 : Native.poll(&poll, 1, (int)Math.Min(left, int.MaxValue));
-            if (ready < 0 && Native.LastError == Native.EINTR) continue;
-            if (ready <= 0)
-            {
-                _ = Native.kill(pid, Signals.SIGKILL); // 9 on every Unix
-                return null;
-            }
-            var count = Native.read(fd, buffer, 16 * 1024);
-            if (count < 0 && Native.LastError == Native.EINTR) continue;
-            if (count < 0) return null;
-            if (count == 0) break;
-            output.Write(new ReadOnlySpan<byte>(buffer, (int)count));
-        }
-        return Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
+        return output.Text;
     }
 
     /// <summary>The usual places first (a macOS app's PATH may lack /usr/sbin, where lsof is), then PATH.</summary>
@@ -86,5 +57,34 @@ internal static unsafe class ShortCommand
         string[] usual = ["/usr/sbin", "/usr/bin", "/bin", "/sbin"];
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
         return usual.Concat(onPath).Select(folder => Path.Combine(folder, tool)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Keeps at most <paramref name="cap"/> bytes; past it the rest is drained and dropped (so the tool is not
+    /// left blocked on a full pipe) and the result is null.</summary>
+    internal sealed class CappedOutput(int cap) : PipeTarget
+    {
+        private readonly MemoryStream _kept = new();
+        private bool _overflowed;
+
+        /// <summary>The output as UTF-8 text, or null when it went past the cap.</summary>
+        public string? Text => _overflowed ? null : Encoding.UTF8.GetString(_kept.GetBuffer(), 0, (int)_kept.Length);
+
+        public override async Task CopyFromAsync(Stream origin, CancellationToken cancellationToken = default)
+        {
+            var buffer = new byte[16 * 1024];
+            int count;
+            // Bounded by the tool's end of output, or by the run's cancellation (which kills the tool).
+            while ((count = await origin.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (_overflowed) continue;
+                if (_kept.Length + count > cap)
+                {
+                    _overflowed = true;
+                    _kept.SetLength(0);
+                    continue;
+                }
+                _kept.Write(buffer, 0, count);
+            }
+        }
     }
 }

@@ -12,15 +12,18 @@ namespace BackendSidecar.Core.Platform.Posix;
 /// </summary>
 internal static class WaitpidThread
 {
-    /// <summary>Starts the wait; the task completes with the decoded status once the child is reaped.</summary>
-    public static Task<ProcessExit> Watch(int pid, TimeProvider time)
+    /// <summary>Starts the wait once <paramref name="notBefore"/> has completed (a reaped child's PID is gone, so what
+    /// must still see it comes first); the task completes with the decoded status once the child is reaped.</summary>
+    public static Task<ProcessExit> Watch(int pid, TimeProvider time, Task? notBefore = null)
     {
         var exited = new TaskCompletionSource<ProcessExit>(TaskCreationOptions.RunContinuationsAsynchronously);
-        new Thread(() => exited.TrySetResult(Reap(pid, time)), maxStackSize: 64 * 1024)
+        void Start() => new Thread(() => exited.TrySetResult(Reap(pid, time)), maxStackSize: 64 * 1024)
         {
             IsBackground = true,
             Name = $"waitpid-{pid}",
         }.Start();
+        if (notBefore is null || notBefore.IsCompleted) Start();
+        else _ = notBefore.ContinueWith(_ => Start(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return exited.Task;
     }
 

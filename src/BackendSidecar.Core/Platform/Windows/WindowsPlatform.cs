@@ -18,7 +18,7 @@ public sealed class WindowsPlatform : IProcessPlatform
     public WindowsPlatform(TimeProvider? time = null)
     {
         _launcher = new WindowsProcessLauncher(time);
-        Ports = new WindowsPortInspector(_processes);
+        Ports = new WindowsPortInspector();
     }
 
     /// <inheritdoc/>
@@ -41,7 +41,10 @@ public sealed class WindowsPlatform : IProcessPlatform
     /// <inheritdoc/>
     /// <remarks>The job's accounting gives the CPU time of every process that ran in it (exited ones included) and the
     /// live count; the memory is the sum of the working sets of the processes in it now.</remarks>
-    public GroupSample? SampleGroup(int processGroupId, TimeProvider time)
+    public ValueTask<GroupSample?> SampleGroupAsync(int processGroupId, TimeProvider time, CancellationToken cancellationToken = default) =>
+        new(SampleGroup(processGroupId, time));
+
+    private GroupSample? SampleGroup(int processGroupId, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         if (_launcher.FindJob(processGroupId) is not { } job) return null;

@@ -14,14 +14,20 @@ namespace BackendSidecar.Core.Platform.Windows;
 [SupportedOSPlatform("windows")]
 public sealed class WindowsProcessTable : IProcessTable
 {
-    /// <inheritdoc/>
-    public ulong CurrentStartTime { get; } = TryGetStartTime(Environment.ProcessId, requireAlive: false) ?? 0;
+    private readonly ulong _currentStartTime = TryGetStartTime(Environment.ProcessId, requireAlive: false) ?? 0;
 
     /// <inheritdoc/>
-    public ulong? TryGetStartTime(int pid) => TryGetStartTime(pid, requireAlive: true);
+    public ValueTask<ulong> GetCurrentStartTimeAsync(CancellationToken cancellationToken = default) => new(_currentStartTime);
 
     /// <inheritdoc/>
-    public unsafe string? TryGetName(int pid)
+    /// <remarks>From GetProcessTimes at once: the task is always completed.</remarks>
+    public ValueTask<ulong?> TryGetStartTimeAsync(int pid, CancellationToken cancellationToken = default) =>
+        new(TryGetStartTime(pid, requireAlive: true));
+
+    /// <inheritdoc/>
+    public ValueTask<string?> TryGetNameAsync(int pid, CancellationToken cancellationToken = default) => new(TryGetName(pid));
+
+    internal static unsafe string? TryGetName(int pid)
     {
         using var process = Open(pid, PROCESS_QUERY_LIMITED_INFORMATION);
         if (process is null) return null;
@@ -55,11 +61,11 @@ public sealed class WindowsProcessTable : IProcessTable
     }
 
     /// <inheritdoc/>
-    public bool IsOwnedBy(PortOwner owner, BackendStateRecord record)
+    public ValueTask<bool> IsOwnedByAsync(PortOwner owner, BackendStateRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(record);
-        return owner.Pid == record.Pid && TryGetStartTime(record.Pid) == record.StartTimeTicks;
+        return new(owner.Pid == record.Pid && TryGetStartTime(record.Pid, requireAlive: true) == record.StartTimeTicks);
     }
 
     /// <inheritdoc/>

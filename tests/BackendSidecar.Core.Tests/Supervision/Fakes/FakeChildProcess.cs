@@ -25,7 +25,12 @@ internal sealed class FakeChildProcess : IChildProcess
     public int Pid { get; }
     public int ProcessGroupId => Pid;
     public DateTimeOffset StartedAt { get; }
-    public ulong StartTimeTicks => (ulong)Pid * 100;
+    public ulong StartTimeTicks => StartTimeRead is { Task.IsCompleted: false } ? 0 : (ulong)Pid * 100;
+
+    /// <summary>Set: the start time is known only once it completes (ps on macOS, read after the launch).</summary>
+    public TaskCompletionSource? StartTimeRead { get; set; }
+
+    public Task StartTimeKnown => StartTimeRead?.Task ?? Task.CompletedTask;
     public Stream StandardOutput { get; }
     public Stream StandardError { get; }
     public Task<ProcessExit> Exited => _exited.Task;
