@@ -52,6 +52,12 @@ public sealed class ObservedTimeProvider : FakeTimeProvider
         }
     }
 
+    /// <summary>Whether a timer due exactly at <paramref name="due"/> is armed and has not fired.</summary>
+    public bool HasPendingTimerDueAt(DateTimeOffset due)
+    {
+        lock (_lock) return _timers.Any(t => !t.Disposed && t.DueAt == due && !t.FiredBy(GetUtcNow()));
+    }
+
     /// <summary>When the earliest armed timer is due, or null when none is armed.</summary>
     public DateTimeOffset? NextDue()
     {

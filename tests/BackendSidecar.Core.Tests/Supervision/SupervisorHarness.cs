@@ -142,6 +142,22 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         Time.Advance(due - Time.GetUtcNow());
     }
 
+    /// <summary>
+    /// Waits, on events only, until a timer due at <paramref name="due"/> is armed (the code announcing a wait, such as a
+    /// backoff's statusChanged, may arm its timer just after), then moves fake time to it.
+    /// </summary>
+    public async Task AdvanceToTimerAtAsync(DateTimeOffset due)
+    {
+        // Bounded by the guard: each turn waits for one more timer armed.
+        while (true)
+        {
+            var armed = Time.NextScheduleAsync();
+            if (Time.HasPendingTimerDueAt(due)) break;
+            await armed.WaitAsync(TestTimeouts.Unexpected);
+        }
+        Time.Advance(due - Time.GetUtcNow());
+    }
+
     /// <summary>Waits, on events only, until a timer due within <paramref name="window"/> from now is armed; its due time.</summary>
     public async Task<DateTimeOffset> TimerDueWithinAsync(TimeSpan window)
     {
