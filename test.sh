@@ -135,6 +135,25 @@ else
   fail_step "python3 is missing (the script examples' tests need it)"
 fi
 
+# Before the Wine suite: its win-x64 publish re-restores the sidecar's projects, after which the e2e's own linux
+# publish (npm run package) would build from scratch instead of reusing the one above.
+if [ "${SKIP_E2E:-0}" = 1 ]; then
+  step "VS Code end-to-end test: skipped (SKIP_E2E=1)"
+else
+  step "VS Code end-to-end test (editor-extension/test/e2e)"
+  node editor-extension/test/e2e/run.mjs 2>&1 | tee "$results/e2e.log"
+  status=${PIPESTATUS[0]}
+  counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$results/e2e.log" | tail -n 1)
+  if [ -n "$counts" ]; then
+    p=${counts%% passed*}; f=${counts#*passed, }; f=${f%% failed}
+    passed=$((passed + p)); failed=$((failed + f))
+    note_failures '/^FAIL /p' "$results/e2e.log" e2e
+    if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the end-to-end test run (exit $status)"; fi
+  else
+    fail_step "the end-to-end test printed no result (exit $status)"
+  fi
+fi
+
 if [ "${SKIP_WINE:-0}" = 1 ] || [ "$on_linux" = 0 ]; then
   step "Windows smoke suite under Wine: skipped (SKIP_WINE=1, or not Linux)"
 else
@@ -151,23 +170,6 @@ else
     if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the Windows smoke suite (exit $status)"; fi
   else
     fail_step "the Windows smoke suite ran no test (exit $status)"
-  fi
-fi
-
-if [ "${SKIP_E2E:-0}" = 1 ]; then
-  step "VS Code end-to-end test: skipped (SKIP_E2E=1)"
-else
-  step "VS Code end-to-end test (editor-extension/test/e2e)"
-  node editor-extension/test/e2e/run.mjs 2>&1 | tee "$results/e2e.log"
-  status=${PIPESTATUS[0]}
-  counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$results/e2e.log" | tail -n 1)
-  if [ -n "$counts" ]; then
-    p=${counts%% passed*}; f=${counts#*passed, }; f=${f%% failed}
-    passed=$((passed + p)); failed=$((failed + f))
-    note_failures '/^FAIL /p' "$results/e2e.log" e2e
-    if [ "$status" != 0 ] && [ "$f" = 0 ]; then fail_step "the end-to-end test run (exit $status)"; fi
-  else
-    fail_step "the end-to-end test printed no result (exit $status)"
   fi
 fi
 
