@@ -9,6 +9,18 @@ public sealed class BackendSupervisorPortTests
 {
     private static SupervisorHarness Create(PortInUsePolicy policy) => new(o => o with { Port = 8882, OnPortInUse = policy });
 
+    /// <summary>Starts a healthy backend and waits until its port look-up is under way, held there until the test sets
+    /// the gate it returns.</summary>
+    private static async Task<(Task<BackendStatus> Start, TaskCompletionSource Gate)> StartHeldInPortLookUpAsync(SupervisorHarness h)
+    {
+        h.Health.Healthy = true;
+        var gate = h.Ports.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Without wait, a start answers once its port check (and all that follows it) is over.
+        var start = h.Backend.StartAsync(wait: false);
+        await h.Ports.LookUps.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+        return (start, gate);
+    }
+
     [Fact]
     public async Task Start_PortHeldByStranger_FailsNamingTheOwner()
     {
@@ -120,11 +132,7 @@ public sealed class BackendSupervisorPortTests
     public async Task Stop_WhileThePortIsLookedUp_ReturnsAtOnceAndNothingIsLaunchedAfter()
     {
         await using var h = Create(PortInUsePolicy.Fail);
-        h.Health.Healthy = true;
-        h.Ports.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        // Without wait, a start answers once its port check (and all that follows it) is over.
-        var start = h.Backend.StartAsync(wait: false);
-        await h.Ports.LookUps.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+        var (start, gate) = await StartHeldInPortLookUpAsync(h);
         // A second start joins the one under way.
         var joined = h.Backend.StartAsync();
 
@@ -133,7 +141,7 @@ public sealed class BackendSupervisorPortTests
         Assert.Equal(BackendState.Stopped, stopped.State);
 
         // The look-up ends after the stop and finds the port free: the cancelled start launches nothing.
-        h.Ports.Gate.SetResult();
+        gate.SetResult();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start.WaitAsync(TestTimeouts.Unexpected));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => joined.WaitAsync(TestTimeouts.Unexpected));
         Assert.Empty(h.Launcher.All);
@@ -146,13 +154,10 @@ public sealed class BackendSupervisorPortTests
     public async Task Shutdown_WhileThePortIsLookedUp_CancelsTheStartAndNothingIsLaunchedAfter()
     {
         await using var h = Create(PortInUsePolicy.Fail);
-        h.Health.Healthy = true;
-        h.Ports.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var start = h.Backend.StartAsync(wait: false);
-        await h.Ports.LookUps.Reader.ReadAsync().AsTask().WaitAsync(TestTimeouts.Unexpected);
+        var (start, gate) = await StartHeldInPortLookUpAsync(h);
 
         await h.Backend.BeginShutdownAsync().WaitAsync(TestTimeouts.Unexpected);
-        h.Ports.Gate.SetResult();
+        gate.SetResult();
 
         var cancelled = await Assert.ThrowsAsync<SupervisorException>(() => start.WaitAsync(TestTimeouts.Unexpected));
         Assert.Equal(BackendErrorKind.ShuttingDown, cancelled.Kind);

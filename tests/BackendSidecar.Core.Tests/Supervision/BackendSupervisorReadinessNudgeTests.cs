@@ -1,4 +1,5 @@
 using BackendSidecar.Core.Supervision;
+using BackendSidecar.Core.Tests.Supervision.Fakes;
 using BackendSidecar.Testing;
 
 namespace BackendSidecar.Core.Tests.Supervision;
@@ -9,13 +10,20 @@ public sealed class BackendSupervisorReadinessNudgeTests
     // After the first failed check the schedule waits 2 ms (HealthPolling.StartupDelay); a line can halve that.
     private static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>Starts the backend and waits until its first check has begun (it fails unless the test made it healthy).</summary>
+    private static async Task<(Task<BackendStatus> Start, FakeChildProcess Child)> StartPastFirstCheckAsync(SupervisorHarness h)
+    {
+        var start = h.Backend.StartAsync();
+        var child = await h.Launcher.NextAsync();
+        await h.Health.ChecksReachedAsync(1);
+        return (start, child);
+    }
+
     [Fact]
     public async Task Start_LineOnceHalfTheWaitHasPassed_ChecksAtOnce()
     {
         await using var h = new SupervisorHarness();
-        var start = h.Backend.StartAsync();
-        var child = await h.Launcher.NextAsync();
-        await h.Health.ChecksReachedAsync(1);
+        var (start, child) = await StartPastFirstCheckAsync(h);
         var due = await h.TimerDueWithinAsync(FirstWait);
         h.Time.Advance(FirstWait / 2);
         var at = h.Time.GetUtcNow();
@@ -34,9 +42,7 @@ public sealed class BackendSupervisorReadinessNudgeTests
     public async Task Start_LinesEarlyInAWait_CutItToHalfOnce()
     {
         await using var h = new SupervisorHarness();
-        var start = h.Backend.StartAsync();
-        var child = await h.Launcher.NextAsync();
-        await h.Health.ChecksReachedAsync(1);
+        var (start, child) = await StartPastFirstCheckAsync(h);
         var began = h.Time.GetUtcNow();
         await h.TimerDueWithinAsync(FirstWait);
 
@@ -61,9 +67,7 @@ public sealed class BackendSupervisorReadinessNudgeTests
         await using var h = new SupervisorHarness();
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         h.Health.Hold = hold;
-        var start = h.Backend.StartAsync();
-        var child = await h.Launcher.NextAsync();
-        await h.Health.ChecksReachedAsync(1);
+        var (start, child) = await StartPastFirstCheckAsync(h);
         var began = h.Time.GetUtcNow();
 
         var logged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
